@@ -7,7 +7,7 @@ from .property_occupancy import REQUIRABLE_FIELDS, TENANT_KINDS
 class PropertyArchiveRequirement(models.Model):
     _name = "property.archive.requirement"
     _description = "Archive Requirement"
-    _order = "tenant_kind, sequence, id"
+    _order = "sequence, id"
 
     name = fields.Char(compute="_compute_name", store=True)
     sequence = fields.Integer(default=10)

@@ -82,6 +82,7 @@ class PropertyDocument(models.Model):
         EXPIRY_STATES,
         compute="_compute_expiry_state",
         store=True,
+        precompute=True,
         index=True,
         string="Validity",
     )
@@ -217,8 +218,13 @@ class PropertyDocument(models.Model):
         dated = self.with_context(active_test=False, property_today=today).search(
             [("expiry_date", "!=", False), ("expiry_state", "!=", "expired")]
         )
+        before = {document.id: document.expiry_state for document in dated}
         self.env.add_to_compute(self._fields["expiry_state"], dated)
         dated._recompute_recordset(["expiry_state"])
+        # the archives that count these documents follow their new validity
+        dated.filtered(lambda d: d.expiry_state != before[d.id]).modified(
+            ["expiry_state"]
+        )
         self.env.flush_all()
 
         due = self.search(

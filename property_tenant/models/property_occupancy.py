@@ -242,7 +242,9 @@ class PropertyOccupancy(models.Model):
         *[name for name, _label in REQUIRABLE_FIELDS],
     )
     def _compute_completeness(self):
-        requirements = self.env["property.archive.requirement"].search(
+        requirements = self.env["property.archive.requirement"].with_context(
+            active_test=True
+        ).search(
             [("company_id", "in", self.company_id.ids + [False])]
         )
         for occupancy in self:

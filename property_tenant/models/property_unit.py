@@ -109,11 +109,6 @@ class PropertyUnit(models.Model):
             "Another unit of this site already has this unit code. "
             "Unit codes must be unique within a site.",
         ),
-        (
-            "area_positive",
-            "CHECK(area > 0)",
-            "The floor area of a unit must be greater than zero.",
-        ),
     ]
 
     @api.constrains("area")
