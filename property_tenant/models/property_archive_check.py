@@ -62,7 +62,9 @@ class PropertyArchiveCheck(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env.company
                 if vals.get("site_id"):
-                    company = self.env["property.site"].browse(vals["site_id"]).company_id
+                    company = (
+                        self.env["property.site"].browse(vals["site_id"]).company_id
+                    )
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("property.archive.check") or self.env._("New")
@@ -93,8 +95,7 @@ class PropertyArchiveCheck(models.Model):
             check.write(
                 {
                     "state": "done",
-                    "check_date": check.check_date
-                    or fields.Date.context_today(self),
+                    "check_date": check.check_date or fields.Date.context_today(self),
                     "user_id": check.user_id.id or self.env.user.id,
                     "completeness_at_check": check.site_id.archive_completeness,
                     "incomplete_at_check": check.site_id.incomplete_archive_count,

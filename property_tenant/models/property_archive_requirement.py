@@ -26,16 +26,12 @@ class PropertyArchiveRequirement(models.Model):
         required=True,
         default="document",
     )
-    document_type_id = fields.Many2one(
-        "property.document.type", string="Document Type", ondelete="cascade"
-    )
+    document_type_id = fields.Many2one("property.document.type", ondelete="cascade")
     field_name = fields.Selection(REQUIRABLE_FIELDS, string="Field")
 
     @api.depends("requirement_type", "document_type_id.name", "field_name")
     def _compute_name(self):
-        labels = dict(
-            self._fields["field_name"]._description_selection(self.env)
-        )
+        labels = dict(self._fields["field_name"]._description_selection(self.env))
         for requirement in self:
             if requirement.requirement_type == "document":
                 requirement.name = requirement.document_type_id.name or ""

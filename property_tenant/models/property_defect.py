@@ -94,7 +94,9 @@ class PropertyDefect(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env.company
                 if vals.get("unit_id"):
-                    company = self.env["property.unit"].browse(vals["unit_id"]).company_id
+                    company = (
+                        self.env["property.unit"].browse(vals["unit_id"]).company_id
+                    )
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("property.defect") or self.env._("New")

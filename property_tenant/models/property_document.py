@@ -26,7 +26,6 @@ class PropertyDocument(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     document_type_id = fields.Many2one(
         "property.document.type",
-        string="Document Type",
         required=True,
         tracking=True,
         index=True,
@@ -86,13 +85,10 @@ class PropertyDocument(models.Model):
         index=True,
         string="Validity",
     )
-    verified_by_id = fields.Many2one(
-        "res.users", string="Verified By", tracking=True, copy=False
-    )
+    verified_by_id = fields.Many2one("res.users", tracking=True, copy=False)
     verified_date = fields.Date(string="Verified On", tracking=True, copy=False)
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         tracking=True,
         check_company=True,
         domain="[('share', '=', False)]",
@@ -168,8 +164,7 @@ class PropertyDocument(models.Model):
             if not document.unit_id:
                 raise ValidationError(
                     self.env._(
-                        "Document %s must be filed in a tenant archive or on a "
-                        "unit.",
+                        "Document %s must be filed in a tenant archive or on a unit.",
                         document.name,
                     )
                 )
@@ -227,9 +222,9 @@ class PropertyDocument(models.Model):
         )
         self.env.flush_all()
 
-        due = self.search(
-            [("expiry_state", "in", ("expiring", "expired"))]
-        ).filtered(lambda d: d.expiry_reminded_on != d.expiry_date)
+        due = self.search([("expiry_state", "in", ("expiring", "expired"))]).filtered(
+            lambda d: d.expiry_reminded_on != d.expiry_date
+        )
         reminded = self.browse()
         for document in due:
             try:

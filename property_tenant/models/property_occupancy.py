@@ -76,7 +76,6 @@ class PropertyOccupancy(models.Model):
     unit_usage = fields.Selection(related="unit_id.usage", string="Usage")
     tenant_id = fields.Many2one(
         "res.partner",
-        string="Tenant",
         required=True,
         index=True,
         tracking=True,
@@ -167,7 +166,9 @@ class PropertyOccupancy(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env.company
                 if vals.get("unit_id"):
-                    company = self.env["property.unit"].browse(vals["unit_id"]).company_id
+                    company = (
+                        self.env["property.unit"].browse(vals["unit_id"]).company_id
+                    )
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("property.occupancy") or self.env._("New")
@@ -195,9 +196,10 @@ class PropertyOccupancy(models.Model):
                 )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for occupancy in self:
             occupancy.access_url = f"/my/units/{occupancy.id}"
+        return res
 
     @api.depends("name", "unit_id.code", "tenant_id.name")
     def _compute_display_name(self):
@@ -210,9 +212,7 @@ class PropertyOccupancy(models.Model):
     def _compute_member_count(self):
         counts = {
             occupancy.id: count
-            for occupancy, count in self.env[
-                "property.occupancy.member"
-            ]._read_group(
+            for occupancy, count in self.env["property.occupancy.member"]._read_group(
                 [("occupancy_id", "in", self.ids)], ["occupancy_id"], ["__count"]
             )
         }
@@ -242,17 +242,17 @@ class PropertyOccupancy(models.Model):
         *[name for name, _label in REQUIRABLE_FIELDS],
     )
     def _compute_completeness(self):
-        requirements = self.env["property.archive.requirement"].with_context(
-            active_test=True
-        ).search(
-            [("company_id", "in", self.company_id.ids + [False])]
+        requirements = (
+            self.env["property.archive.requirement"]
+            .with_context(active_test=True)
+            .search([("company_id", "in", self.company_id.ids + [False])])
         )
         for occupancy in self:
             applicable = requirements.filtered(
                 lambda r, occ=occupancy: (
-                    not r.tenant_kind or r.tenant_kind == occ.tenant_kind
+                    (not r.tenant_kind or r.tenant_kind == occ.tenant_kind)
+                    and (not r.company_id or r.company_id == occ.company_id)
                 )
-                and (not r.company_id or r.company_id == occ.company_id)
             )
             missing = applicable.filtered(
                 lambda r, occ=occupancy: not r._is_satisfied_by(occ)
@@ -313,7 +313,9 @@ class PropertyOccupancy(models.Model):
         self.ensure_one()
         return (self.move_in_date or self.handover_date, self.move_out_date)
 
-    @api.constrains("unit_id", "state", "handover_date", "move_in_date", "move_out_date")
+    @api.constrains(
+        "unit_id", "state", "handover_date", "move_in_date", "move_out_date"
+    )
     def _check_no_overlap(self):
         """Two live occupancies (active or ended) of a unit never overlap.
 

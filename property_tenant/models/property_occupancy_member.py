@@ -45,7 +45,6 @@ class PropertyOccupancyMember(models.Model):
     id_type = fields.Selection(ID_TYPES, string="ID Type")
     id_number = fields.Char(string="ID Number", groups="base.group_user")
     birth_year = fields.Integer(
-        help="Helps the community team plan activities for children and the "
-        "elderly."
+        help="Helps the community team plan activities for children and the elderly."
     )
     active = fields.Boolean(default=True)

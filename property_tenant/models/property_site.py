@@ -29,10 +29,10 @@ class PropertySite(models.Model):
     city = fields.Char()
     state_id = fields.Many2one(
         "res.country.state",
-        string="State",
+        string="Province",
         domain="[('country_id', '=?', country_id)]",
     )
-    country_id = fields.Many2one("res.country", string="Country")
+    country_id = fields.Many2one("res.country")
     total_area = fields.Float(
         string="Total Floor Area (m²)",
         digits="Product Unit of Measure",

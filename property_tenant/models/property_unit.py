@@ -84,7 +84,6 @@ class PropertyUnit(models.Model):
         compute="_compute_current_occupancy",
         store=True,
         index=True,
-        string="Current Occupancy",
     )
     current_tenant_id = fields.Many2one(
         "res.partner",
@@ -97,9 +96,7 @@ class PropertyUnit(models.Model):
     defect_ids = fields.One2many("property.defect", "unit_id", string="Defects")
     occupancy_count = fields.Integer(compute="_compute_counts")
     document_count = fields.Integer(compute="_compute_counts")
-    defect_open_count = fields.Integer(
-        compute="_compute_counts", string="Open Defects"
-    )
+    defect_open_count = fields.Integer(compute="_compute_counts", string="Open Defects")
     note = fields.Html()
 
     _sql_constraints = [

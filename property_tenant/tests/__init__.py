@@ -6,3 +6,4 @@ from . import test_tracking
 from . import test_crons
 from . import test_access
 from . import test_portal
+from . import test_i18n

@@ -86,7 +86,9 @@ class TestCompleteness(PropertyTenantCase):
         contract.attachment_ids = [Command.set(self._attachment().ids)]
         self.assertNotIn("Occupancy Contract", occupancy.missing_items or "")
         id_doc = self._document(
-            occupancy, self.doc_type_id, expiry_date=date(2020, 1, 1),
+            occupancy,
+            self.doc_type_id,
+            expiry_date=date(2020, 1, 1),
             issue_date=date(2010, 1, 1),
         )
         self.assertEqual(id_doc.expiry_state, "expired")
@@ -145,10 +147,15 @@ class TestCompleteness(PropertyTenantCase):
         self.assertEqual(self.site.archive_completeness, 57.14)
         self.assertEqual(self.site.incomplete_archive_count, 1)
         action = self.site.action_view_incomplete_archives()
-        self.assertEqual(self.env["property.occupancy"].search(action["domain"]), resident)
+        self.assertEqual(
+            self.env["property.occupancy"].search(action["domain"]), resident
+        )
         incomplete = self.env["property.occupancy"].search(
-            [("site_id", "=", self.site.id), ("is_archive_complete", "=", False),
-             ("state", "=", "active")]
+            [
+                ("site_id", "=", self.site.id),
+                ("is_archive_complete", "=", False),
+                ("state", "=", "active"),
+            ]
         )
         self.assertEqual(incomplete, resident)
         # the pivot aggregates: average completeness per site

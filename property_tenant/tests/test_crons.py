@@ -34,11 +34,15 @@ class TestCrons(PropertyTenantCase):
     def test_expiry_reminder_ahead_of_expiry(self):
         with freeze_time("2026-05-01"):
             soon = self._document(
-                self.occupancy, self.doc_type_id, name="ID soon",
+                self.occupancy,
+                self.doc_type_id,
+                name="ID soon",
                 expiry_date=date(2026, 6, 10),
             )
             later = self._document(
-                self.occupancy, self.doc_type_id, name="ID later",
+                self.occupancy,
+                self.doc_type_id,
+                name="ID later",
                 expiry_date=date(2026, 9, 1),
             )
             no_expiry = self._document(self.occupancy, self.doc_type_contract)
@@ -120,10 +124,6 @@ class TestCrons(PropertyTenantCase):
         check.write({"result": "issues", "findings": "<p>Two IDs missing</p>"})
         check.with_user(self.agent).action_done()
         self.assertEqual(check.state, "done")
-        self.assertEqual(
-            check.completeness_at_check, self.site.archive_completeness
-        )
-        self.assertEqual(
-            check.incomplete_at_check, self.site.incomplete_archive_count
-        )
+        self.assertEqual(check.completeness_at_check, self.site.archive_completeness)
+        self.assertEqual(check.incomplete_at_check, self.site.incomplete_archive_count)
         self.assertFalse(check.activity_ids)

@@ -33,9 +33,7 @@ class TestPortal(HttpCase, PropertyTenantCase):
 
     def _file_url(self, occupancy, document, attachment=None):
         attachment = attachment or document.attachment_ids[:1]
-        return (
-            f"/my/units/{occupancy.id}/document/{document.id}/file/{attachment.id}"
-        )
+        return f"/my/units/{occupancy.id}/document/{document.id}/file/{attachment.id}"
 
     def test_my_units_pages(self):
         self.authenticate("pt_tenant_a", "pt_tenant_a")
@@ -64,7 +62,7 @@ class TestPortal(HttpCase, PropertyTenantCase):
         forbidden = [
             f"/my/units/{self.occupancy_b.id}",
             f"/my/units/{self.occupancy_b.id}?access_token=wrong",
-            f"/my/units/999999",
+            "/my/units/999999",
             self._file_url(self.occupancy_b, self.doc_b),
             # B's document through A's own occupancy
             self._file_url(self.occupancy_a, self.doc_b),
@@ -73,9 +71,7 @@ class TestPortal(HttpCase, PropertyTenantCase):
             # A's own document that is not shared with the tenant
             self._file_url(self.occupancy_a, self.doc_a_private),
             # A's document with an attachment id of B's document
-            self._file_url(
-                self.occupancy_a, self.doc_a, self.doc_b.attachment_ids[:1]
-            ),
+            self._file_url(self.occupancy_a, self.doc_a, self.doc_b.attachment_ids[:1]),
         ]
         for url in forbidden:
             response = self.url_open(url)

@@ -101,9 +101,7 @@ class TestUnit(PropertyTenantCase):
         ):
             action = getattr(self.unit_1, method)()
             self.assertEqual(action["res_model"], model)
-            self.assertEqual(
-                self.env[model].search_count(action["domain"]), 1, method
-            )
+            self.assertEqual(self.env[model].search_count(action["domain"]), 1, method)
         self.assertEqual(self.tenant_a.property_occupancy_count, 1)
         action = self.tenant_a.action_view_property_occupancies()
         self.assertEqual(
