@@ -51,11 +51,17 @@ class PropertyArchiveRequirement(models.Model):
             if requirement.requirement_type == "field" and not requirement.field_name:
                 raise ValidationError(self.env._("Choose the field that is required."))
 
-    def _is_satisfied_by(self, occupancy):
-        """Whether ``occupancy`` holds what this requirement asks for."""
+    def _is_satisfied_by(self, occupancy, valid_document_types=None):
+        """Whether ``occupancy`` holds what this requirement asks for.
+
+        ``valid_document_types`` may be given when the caller already has
+        the occupancy's usable document types (see ``_valid_document_types``).
+        """
         self.ensure_one()
         if self.requirement_type == "document":
-            return self.document_type_id in occupancy._valid_document_types()
+            if valid_document_types is None:
+                valid_document_types = occupancy._valid_document_types()
+            return self.document_type_id in valid_document_types
         return bool(occupancy[self.field_name])
 
     @api.model_create_multi

@@ -247,15 +247,23 @@ class PropertyOccupancy(models.Model):
             .with_context(active_test=True)
             .search([("company_id", "in", self.company_id.ids + [False])])
         )
+        # the rules that apply to a (company, tenant kind), computed once
+        applicable_by_key = {}
         for occupancy in self:
-            applicable = requirements.filtered(
-                lambda r, occ=occupancy: (
-                    (not r.tenant_kind or r.tenant_kind == occ.tenant_kind)
-                    and (not r.company_id or r.company_id == occ.company_id)
+            key = (occupancy.company_id.id, occupancy.tenant_kind)
+            if key not in applicable_by_key:
+                applicable_by_key[key] = requirements.filtered(
+                    lambda r, occ=occupancy: (
+                        (not r.tenant_kind or r.tenant_kind == occ.tenant_kind)
+                        and (not r.company_id or r.company_id == occ.company_id)
+                    )
                 )
-            )
+            applicable = applicable_by_key[key]
+            valid_types = occupancy._valid_document_types()
             missing = applicable.filtered(
-                lambda r, occ=occupancy: not r._is_satisfied_by(occ)
+                lambda r, occ=occupancy, types=valid_types: (
+                    not r._is_satisfied_by(occ, types)
+                )
             )
             required = len(applicable)
             present = required - len(missing)
