@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# THE run command of the 物业客服 (property customer-service) suite: Odoo on
+# http://127.0.0.1:8069 with every installable module of the repository and
+# demo data.
+#
+# Usage: tools/run.sh [ODOO_ARGS...]      e.g.  tools/run.sh --dev=xml,reload
+#
+# - database $PROPERTY_DB (default: property_demo); created with all modules
+#   (-i) when missing, otherwise our modules are updated (-u) and new ones
+#   installed (-i) before serving;
+# - settings in config/odoo.local.conf; the addons path is computed here
+#   (Odoo's addons + the repository root + addons/) since Odoo's location varies;
+# - PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo as --db_* options.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+CONF="$REPO_ROOT/config/odoo.local.conf"
+DB="${PROPERTY_DB:-property_demo}"
+HTTP_INTERFACE=127.0.0.1
+HTTP_PORT=8069
+
+die() {
+    echo "tools/run.sh: error: $*" >&2
+    exit 1
+}
+step() { echo "==> $*"; }
+
+case "${1:-}" in
+    -h | --help)
+        sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+        exit 0
+        ;;
+esac
+
+[[ $DB =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
+    die "invalid database name '$DB' (PROPERTY_DB): use letters, digits, _ . -"
+
+# Python never runs from a directory that might contain a folder named "odoo".
+cd "$REPO_ROOT/config"
+
+ODOO_DIR="$(python3 -c 'import odoo, os; print(os.path.dirname(odoo.__file__))' 2>/dev/null)" ||
+    die "Odoo 18 must be importable: python3 -c 'import odoo' failed.
+Install Odoo 18.0 Community (source checkout or package) and its Python
+requirements so that 'import odoo' works for python3 (e.g. a .pth file)."
+
+# --- PostgreSQL ---------------------------------------------------------------
+if ! pg_isready -q; then
+    if [[ -z ${PGHOST:-} ]] && command -v pg_lsclusters >/dev/null; then
+        step "PostgreSQL is not answering, starting the local cluster(s)"
+        while read -r ver name _port status _rest; do
+            [[ $status == online* ]] || pg_ctlcluster "$ver" "$name" start || true
+        done < <(pg_lsclusters --no-header)
+    fi
+    for _ in $(seq 30); do
+        pg_isready -q && break
+        sleep 1
+    done
+    pg_isready -q ||
+        die "PostgreSQL does not answer (pg_isready${PGHOST:+ -h $PGHOST}); start it, or set PGHOST/PGPORT/PGUSER/PGPASSWORD"
+fi
+
+# --- modules and addons path (same discovery as tools/test.sh) ----------------
+discover_modules() { # prints the installable modules directly under $1
+    python3 - "$1" <<'PY'
+import ast
+import os
+import sys
+
+root = sys.argv[1]
+for name in sorted(os.listdir(root)):
+    manifest = os.path.join(root, name, "__manifest__.py")
+    if not os.path.isfile(manifest):
+        continue
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            data = ast.literal_eval(f.read())
+    except (SyntaxError, ValueError) as exc:
+        sys.exit(f"unreadable manifest {manifest}: {exc}")
+    if data.get("installable", True):
+        print(name)
+PY
+}
+
+ADDONS_DIRS=()
+for d in "$ODOO_DIR/addons" "$(dirname "$ODOO_DIR")/addons"; do
+    [[ -d $d ]] && ADDONS_DIRS+=("$(cd "$d" && pwd -P)")
+done
+MODULES=()
+for d in "$REPO_ROOT" "$REPO_ROOT/addons"; do
+    [[ -d $d ]] || continue
+    found="$(discover_modules "$d")" || die "module discovery failed in $d"
+    if [[ -n $found ]]; then
+        ADDONS_DIRS+=("$d") # Odoo refuses addons path entries without modules
+        mapfile -t -O "${#MODULES[@]}" MODULES <<<"$found"
+    fi
+done
+((${#MODULES[@]})) || die "no installable module (*/__manifest__.py) found in $REPO_ROOT"
+ADDONS_PATH="$(IFS=,; echo "${ADDONS_DIRS[*]}")"
+
+ODOO_ARGS=(-c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" --db-filter="^${DB}\$")
+[[ -n ${PGHOST:-} ]] && ODOO_ARGS+=("--db_host=$PGHOST")
+[[ -n ${PGPORT:-} ]] && ODOO_ARGS+=("--db_port=$PGPORT")
+[[ -n ${PGUSER:-} ]] && ODOO_ARGS+=("--db_user=$PGUSER")
+[[ -n ${PGPASSWORD:-} ]] && ODOO_ARGS+=("--db_password=$PGPASSWORD")
+
+# --- install / update ---------------------------------------------------------
+psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+TO_INSTALL=()
+TO_UPDATE=()
+if [[ -z $(psql_q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'") ]]; then
+    step "creating database '$DB' with demo data: ${MODULES[*]}"
+    TO_INSTALL=("${MODULES[@]}")
+else
+    [[ -n $(psql_q -d "$DB" -c "SELECT to_regclass('ir_module_module')") ]] ||
+        die "database '$DB' exists but is not an Odoo database; drop it or set PROPERTY_DB"
+    mapfile -t INSTALLED < <(psql_q -d "$DB" -c "SELECT name FROM ir_module_module WHERE state = 'installed'")
+    for m in "${MODULES[@]}"; do
+        if printf '%s\n' "${INSTALLED[@]}" | grep -qx -- "$m"; then
+            TO_UPDATE+=("$m")
+        else
+            TO_INSTALL+=("$m")
+        fi
+    done
+    step "database '$DB': updating ${TO_UPDATE[*]:-nothing}; installing ${TO_INSTALL[*]:-nothing}"
+fi
+INIT_ARGS=()
+((${#TO_INSTALL[@]})) && INIT_ARGS+=(-i "$(IFS=,; echo "${TO_INSTALL[*]}")")
+((${#TO_UPDATE[@]})) && INIT_ARGS+=(-u "$(IFS=,; echo "${TO_UPDATE[*]}")")
+python3 -m odoo "${ODOO_ARGS[@]}" "${INIT_ARGS[@]}" --stop-after-init --no-http ||
+    die "installing/updating the modules failed (see the log above)"
+
+# --- serve ----------------------------------------------------------------------
+cat <<EOF
+
+==> Odoo 18 – 物业客服 suite, database '$DB'
+    URL:          http://$HTTP_INTERFACE:$HTTP_PORT/
+    Back office:  admin / admin
+    Portal (demo tenant): tenant.wanjia / tenant   ->  http://$HTTP_INTERFACE:$HTTP_PORT/my
+    Stop with Ctrl-C.
+
+EOF
+exec python3 -m odoo "${ODOO_ARGS[@]}" \
+    --http-interface="$HTTP_INTERFACE" --http-port="$HTTP_PORT" "$@"

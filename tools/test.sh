@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# THE test command of the 物业客服 (property customer-service) suite.
+#
+#   1. lint: ruff check, ruff format --check, pylint + pylint-odoo (OCA 18.0)
+#   2. fresh database, every installable module of the repo installed with
+#      demo data; fails on WARNING/ERROR/CRITICAL log lines about our modules
+#   3. pytest (pytest-odoo) over every module's tests/ folder and the
+#      top-level tests/ folder, HttpCase/tours in headless Chromium;
+#      any skipped test is a failure (browser tests skip when Chrome is broken)
+#   4. the database and its filestore are dropped on exit
+#
+# Usage: tools/test.sh [--no-lint] [--keep-db] [-- PYTEST_ARGS...]
+#   --no-lint   skip step 1
+#   --keep-db   keep the test database (and its filestore) for inspection
+#   -- ARGS     passed on to pytest, e.g.  tools/test.sh -- -k occupancy -x
+#
+# Environment:
+#   PROPERTY_TEST_DB   test database name (default: property_test).  It is
+#                      DROPPED at start and at exit.
+#   ALLOW_SKIPS=1      do not fail when pytest reports skipped tests
+#   PGHOST PGPORT PGUSER PGPASSWORD
+#                      PostgreSQL connection; forwarded to Odoo as --db_* options
+#   PROPERTY_EXTRA_ADDONS
+#                      developer aid only: comma-separated addons directories
+#                      whose installable modules are added to the addons path,
+#                      installed and tested like ours (they are not linted)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+DB="${PROPERTY_TEST_DB:-property_test}"
+RUN_LINT=1
+KEEP_DB=0
+PYTEST_EXTRA=()
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+die() {
+    echo "tools/test.sh: error: $*" >&2
+    exit 1
+}
+step() { echo "==> $*"; }
+
+while (($#)); do
+    case "$1" in
+        --no-lint) RUN_LINT=0 ;;
+        --keep-db) KEEP_DB=1 ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        --)
+            shift
+            PYTEST_EXTRA=("$@")
+            break
+            ;;
+        *)
+            usage >&2
+            die "unknown argument: $1 (pytest arguments go after --)"
+            ;;
+    esac
+    shift
+done
+
+[[ $DB =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
+    die "invalid database name '$DB' (PROPERTY_TEST_DB): use letters, digits, _ . -"
+
+# Python runs from an empty scratch directory (pytest from the repository root):
+# never from a directory that contains a folder named "odoo".  Nothing is
+# written into the repository (it may be mounted read-only, docker-compose.yml).
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/property-test.XXXXXX")"
+cd "$WORK"
+
+FILESTORE=""
+cleanup() {
+    local rc=$?
+    set +e
+    if ((KEEP_DB == 0)) && [[ -n ${DB_TOUCHED:-} ]]; then
+        PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+            dropdb --if-exists --force "$DB" >/dev/null 2>&1
+        [[ -n $FILESTORE ]] && rm -rf "$FILESTORE" >/dev/null 2>&1
+    fi
+    cd / && rm -rf "$WORK" >/dev/null 2>&1
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- a. Odoo ----------------------------------------------------------------
+ODOO_DIR="$(python3 -c 'import odoo, os; print(os.path.dirname(odoo.__file__))' 2>/dev/null)" ||
+    die "Odoo 18 must be importable: python3 -c 'import odoo' failed.
+Install Odoo 18.0 Community (source checkout or package) and its Python
+requirements so that 'import odoo' works for python3 (e.g. a .pth file)."
+ODOO_SERIES="$(python3 -c 'import odoo.release as r; print(r.serie)')"
+[[ $ODOO_SERIES == 18.0 ]] || die "Odoo 18.0 is required, found $ODOO_SERIES at $ODOO_DIR"
+
+# --- b. PostgreSQL ----------------------------------------------------------
+ensure_postgres() {
+    command -v pg_isready >/dev/null ||
+        die "PostgreSQL client tools (pg_isready, psql, dropdb) are not installed"
+    pg_isready -q && return 0
+    if [[ -z ${PGHOST:-} || $PGHOST == /* || $PGHOST == localhost || $PGHOST == 127.0.0.1 ]] &&
+        command -v pg_ctlcluster >/dev/null && command -v pg_lsclusters >/dev/null; then
+        step "PostgreSQL is not answering, starting the local cluster(s)"
+        local ver name _port status _rest
+        while read -r ver name _port status _rest; do
+            [[ $status == online* ]] || pg_ctlcluster "$ver" "$name" start || true
+        done < <(pg_lsclusters --no-header)
+    fi
+    local _
+    for _ in $(seq 30); do
+        pg_isready -q && return 0
+        sleep 1
+    done
+    die "PostgreSQL does not answer (pg_isready${PGHOST:+ -h $PGHOST}); start it, or set PGHOST/PGPORT/PGUSER/PGPASSWORD"
+}
+ensure_postgres
+
+# --- d. module discovery ----------------------------------------------------
+# Prints "name<TAB>path" for every installable module directly under the given
+# addons directories.
+discover_modules() {
+    python3 - "$@" <<'PY'
+import ast
+import os
+import sys
+
+for root in sys.argv[1:]:
+    if not os.path.isdir(root):
+        sys.exit(f"not a directory: {root}")
+    for name in sorted(os.listdir(root)):
+        manifest = os.path.join(root, name, "__manifest__.py")
+        if not os.path.isfile(manifest):
+            continue
+        try:
+            with open(manifest, encoding="utf-8") as f:
+                data = ast.literal_eval(f.read())
+        except (SyntaxError, ValueError) as exc:
+            sys.exit(f"unreadable manifest {manifest}: {exc}")
+        if data.get("installable", True):
+            print(f"{name}\t{os.path.join(root, name)}")
+PY
+}
+
+ADDONS_DIRS=()
+for d in "$ODOO_DIR/addons" "$(dirname "$ODOO_DIR")/addons"; do
+    [[ -d $d ]] && ADDONS_DIRS+=("$(cd "$d" && pwd -P)")
+done
+
+MODULES=()     # names, install order irrelevant
+MODULE_DIRS=() # paths, parallel to MODULES
+LINT_DIRS=()   # our modules only (not PROPERTY_EXTRA_ADDONS)
+add_addons_dir() { # $1 = addons dir, $2 = 1 to lint its modules
+    local dir="$1" lint="$2" out name path m found=0
+    out="$(discover_modules "$dir")" || die "module discovery failed in $dir"
+    while IFS=$'\t' read -r name path; do
+        [[ -n $name ]] || continue
+        for m in "${MODULES[@]}"; do
+            [[ $m == "$name" ]] && die "module '$name' exists twice ($path)"
+        done
+        MODULES+=("$name")
+        MODULE_DIRS+=("$path")
+        ((lint)) && LINT_DIRS+=("$path")
+        found=1
+    done <<<"$out"
+    # Odoo refuses an --addons-path entry without any module in it.
+    ((found)) && ADDONS_DIRS+=("$dir")
+    return 0
+}
+add_addons_dir "$REPO_ROOT" 1
+[[ -d $REPO_ROOT/addons ]] && add_addons_dir "$REPO_ROOT/addons" 1
+if [[ -n ${PROPERTY_EXTRA_ADDONS:-} ]]; then
+    IFS=',' read -r -a _extra <<<"$PROPERTY_EXTRA_ADDONS"
+    for d in "${_extra[@]}"; do
+        [[ -n $d ]] || continue
+        [[ -d $d ]] || die "PROPERTY_EXTRA_ADDONS: no such directory: $d"
+        add_addons_dir "$(cd "$d" && pwd -P)" 0
+    done
+fi
+((${#MODULES[@]})) || die "no installable module (*/__manifest__.py) found in $REPO_ROOT"
+
+ADDONS_PATH="$(IFS=,; echo "${ADDONS_DIRS[*]}")"
+MODULES_CSV="$(IFS=,; echo "${MODULES[*]}")"
+
+# Connection options for Odoo, from the libpq environment variables.
+ODOO_DB_ARGS=()
+[[ -n ${PGHOST:-} ]] && ODOO_DB_ARGS+=("--db_host=$PGHOST")
+[[ -n ${PGPORT:-} ]] && ODOO_DB_ARGS+=("--db_port=$PGPORT")
+[[ -n ${PGUSER:-} ]] && ODOO_DB_ARGS+=("--db_user=$PGUSER")
+[[ -n ${PGPASSWORD:-} ]] && ODOO_DB_ARGS+=("--db_password=$PGPASSWORD")
+
+# --- c. lint ----------------------------------------------------------------
+if ((RUN_LINT)); then
+    lint_failed=()
+    step "lint: ruff check"
+    (cd "$REPO_ROOT" && python3 -m ruff check --no-cache .) || lint_failed+=("ruff check")
+    step "lint: ruff format --check"
+    (cd "$REPO_ROOT" && python3 -m ruff format --check --no-cache .) || lint_failed+=("ruff format")
+    if ((${#LINT_DIRS[@]})); then
+        step "lint: pylint + pylint-odoo (OCA mandatory checks, 18.0) on ${#LINT_DIRS[@]} module(s)"
+        python3 -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${LINT_DIRS[@]}" || lint_failed+=("pylint")
+    fi
+    if ((${#lint_failed[@]})); then
+        die "lint failed: $(IFS=,; echo "${lint_failed[*]}" | sed 's/,/, /g') (fix the findings above; 'ruff format .' reformats)"
+    fi
+fi
+
+# --- e. fresh database with all modules and demo data -----------------------
+# Resolve the filestore exactly as Odoo will (honours ODOO_RC / ~/.odoorc data_dir).
+FILESTORE="$(python3 - "$DB" <<'PY'
+import sys
+
+from odoo.tools import config
+
+config.parse_config([], setup_logging=False)
+print(config.filestore(sys.argv[1]))
+PY
+)" || die "cannot read the Odoo configuration"
+
+DB_TOUCHED=1
+PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" dropdb --if-exists --force "$DB" ||
+    die "cannot drop the database $DB"
+rm -rf "$FILESTORE"
+
+INSTALL_LOG="$(mktemp "${TMPDIR:-/tmp}/$DB-install.XXXXXX.log")"
+step "install (demo data) into fresh database '$DB': $MODULES_CSV"
+install_rc=0
+python3 -m odoo \
+    --addons-path="$ADDONS_PATH" "${ODOO_DB_ARGS[@]}" \
+    -d "$DB" --db-filter="^${DB}\$" \
+    -i "$MODULES_CSV" --stop-after-init --no-http \
+    --log-level=info --logfile="$INSTALL_LOG" >>"$INSTALL_LOG" 2>&1 || install_rc=$?
+
+# Log records of level WARNING/ERROR/CRITICAL (with their continuation lines,
+# e.g. tracebacks) that mention one of our modules or a property.* model.
+# ERROR/CRITICAL records from anywhere fail the install too.
+BAD_LINES="$(
+    MODULE_RE="$(IFS='|'; echo "${MODULES[*]}")" python3 - "$INSTALL_LOG" <<'PY'
+import os
+import re
+import sys
+
+start = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+)
+ours = re.compile(
+    r"(?<!\w)(?:%s)\b|(?<![\w.])property\.[a-z]" % os.environ["MODULE_RE"]
+)
+records, current = [], None
+with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
+    for line in f:
+        m = start.match(line)
+        if m:
+            current = [m.group(1), line]
+            records.append(current)
+        elif current is not None:
+            current[1] += line
+for level, text in records:
+    if level in ("ERROR", "CRITICAL") or (level == "WARNING" and ours.search(text)):
+        sys.stdout.write(text)
+PY
+)"
+if ((install_rc != 0)) || [[ -n $BAD_LINES ]]; then
+    [[ -n $BAD_LINES ]] && printf '%s\n' "$BAD_LINES" >&2
+    ((install_rc == 0)) || tail -n 40 "$INSTALL_LOG" >&2
+    if ((install_rc != 0)); then
+        die "installing the modules failed (exit code $install_rc); full log: $INSTALL_LOG"
+    fi
+    die "installing the modules logged the warnings/errors above; full log: $INSTALL_LOG"
+fi
+
+# Odoo skips uninstallable modules (missing dependency, ...) with a mere
+# warning, and demo data depends on the configuration: verify both.
+NOT_INSTALLED="$(psql -X -q -At -d "$DB" -v ON_ERROR_STOP=1 -c "
+    SELECT string_agg(m, ', ') FROM unnest(string_to_array('$MODULES_CSV', ',')) AS m
+    WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed')")" ||
+    die "cannot query the database $DB; full log: $INSTALL_LOG"
+[[ -z $NOT_INSTALLED ]] || die "modules not installed: $NOT_INSTALLED; full log: $INSTALL_LOG"
+DEMO="$(psql -X -q -At -d "$DB" -c "SELECT demo FROM ir_module_module WHERE name = 'base'")"
+[[ $DEMO == t ]] || die "demo data was not loaded (without_demo set in your Odoo config, \$ODOO_RC or ~/.odoorc?); full log: $INSTALL_LOG"
+rm -f "$INSTALL_LOG"
+
+# --- f. pytest ----------------------------------------------------------------
+TARGETS=()
+for path in "${MODULE_DIRS[@]}"; do
+    [[ -d $path/tests ]] && TARGETS+=("$path/tests")
+done
+if [[ -d $REPO_ROOT/tests ]] &&
+    [[ -n $(find "$REPO_ROOT/tests" -name 'test_*.py' -o -name '*_test.py' | head -n 1) ]]; then
+    TARGETS+=("$REPO_ROOT/tests")
+fi
+((${#TARGETS[@]})) ||
+    die "no tests found: none of the modules ($MODULES_CSV) has a tests/ folder and tests/ has no test files"
+
+PYTEST_ARGS=(
+    -p no:cacheprovider -rs
+    --rootdir="$REPO_ROOT"
+    --odoo-database="$DB"
+    --odoo-addons-path="$ADDONS_PATH"
+    --odoo-http
+    --odoo-log-level=warn
+    --odoo-extra="db-filter=^${DB}\$"
+    --odoo-extra="http-interface=127.0.0.1"
+    # pytest-odoo imports odoo.tests before test mode is on, which makes Odoo
+    # log a spurious "Importing test framework" ERROR with a long stack.
+    --odoo-extra="log-handler=odoo.tests.common:CRITICAL"
+)
+for a in "${ODOO_DB_ARGS[@]}"; do
+    PYTEST_ARGS+=("--odoo-extra=${a#--}")
+done
+[[ -t 1 ]] && PYTEST_ARGS+=(--color=yes)
+
+if ((KEEP_DB)); then
+    step "--keep-db: database '$DB' and filestore $FILESTORE are kept after the run"
+fi
+step "pytest: ${TARGETS[*]#"$REPO_ROOT/"}"
+PYTEST_OUT="$WORK/pytest.out"
+set +e
+# From the repository root for readable paths; -P keeps it off sys.path.
+(cd "$REPO_ROOT" && exec python3 -P -m pytest "${PYTEST_ARGS[@]}" "${TARGETS[@]}" "${PYTEST_EXTRA[@]}") 2>&1 |
+    tee "$PYTEST_OUT"
+pytest_rc=${PIPESTATUS[0]}
+set -e
+case $pytest_rc in
+    0) ;;
+    5) die "pytest collected no tests (exit code 5): add tests under <module>/tests/ (test_*.py) or check the -k/-m arguments" ;;
+    *) die "pytest failed (exit code $pytest_rc)" ;;
+esac
+# Skips: the counts of the summary line ("===== 12 passed, 1 skipped in 30.1s
+# =====", without the "=" under -q) and the -rs "SKIPPED [n] ..." lines.
+PLAIN_OUT="$(sed 's/\x1b\[[0-9;]*m//g' "$PYTEST_OUT")"
+SUMMARY="$(grep -E '[0-9]+ (passed|failed|skipped|deselected|errors?|xfailed|xpassed|warnings?)\b.* in [0-9.]+s' <<<"$PLAIN_OUT" | tail -n 1 || true)"
+SKIPPED=""
+if [[ $SUMMARY =~ [0-9]+\ skipped ]]; then
+    SKIPPED="${BASH_REMATCH[0]}"
+elif grep -qE '^SKIPPED \[[0-9]+\]' <<<"$PLAIN_OUT"; then
+    SKIPPED="some tests skipped"
+fi
+if [[ -n $SKIPPED ]] && [[ ${ALLOW_SKIPS:-0} != 1 ]]; then
+    die "pytest skipped tests ($SKIPPED), see the skip reasons above.
+Browser tests (HttpCase.browser_js/start_tour) are skipped when Chrome/Chromium
+is missing or cannot start; set ALLOW_SKIPS=1 to accept skips."
+fi
