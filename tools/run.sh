@@ -135,6 +135,8 @@ cat <<EOF
 ==> Odoo 18 – 物业客服 suite, database '$DB'
     URL:          http://$HTTP_INTERFACE:$HTTP_PORT/
     Back office:  admin / admin
+                  (demo roles: agent / agent, supervisor / supervisor,
+                   eng.head / eng.head, technician / technician)
     Portal (demo tenant): tenant.wanjia / tenant   ->  http://$HTTP_INTERFACE:$HTTP_PORT/my
     Stop with Ctrl-C.
 

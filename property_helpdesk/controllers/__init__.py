@@ -1,0 +1,2 @@
+from . import front_log_portal
+from . import portal

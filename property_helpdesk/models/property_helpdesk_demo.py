@@ -1,0 +1,447 @@
+import base64
+from datetime import datetime, time, timedelta
+
+from odoo import Command, api, fields, models
+
+# A 1x1 PNG standing for a customer's signature in the demo.
+DEMO_SIGNATURE = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5b00000000"
+        "49454e44ae426082"
+    )
+)
+
+# (day offset, kind, unit code, summary, category xmlid, outcome)
+DEMO_ITEMS = [
+    (-29, "service", "C-202", "Kitchen tap leaking", "category_plumbing", "closed"),
+    (
+        -28,
+        "complaint",
+        "A-104",
+        "Toilets on floor 1 dirty at noon",
+        "category_cleaning",
+        "closed",
+    ),
+    (
+        -27,
+        "praise",
+        "C-404",
+        "Thanks to the night guard for finding my keys",
+        None,
+        "praise",
+    ),
+    (
+        -26,
+        "service",
+        "D-602",
+        "Gas smell near the meter",
+        "category_outside",
+        "referred",
+    ),
+    (
+        -25,
+        "suggestion",
+        "B-701",
+        "Add bicycle racks at the office entrance",
+        None,
+        "pending",
+    ),
+    (
+        -24,
+        "service",
+        "B-902",
+        "Air conditioning not cooling",
+        "category_electrical",
+        "closed",
+    ),
+    (
+        -22,
+        "complaint",
+        "C-604",
+        "Water still leaking after the repair",
+        "category_plumbing",
+        "second_round",
+    ),
+    (
+        -21,
+        "service",
+        "A-401",
+        "Escalator at the cinema entrance stopped",
+        "category_lift",
+        "closed",
+    ),
+    (-20, "suggestion", "C-804", "Paint the lobby pink", None, "invalid"),
+    (-18, "service", "D-204", "Corridor light broken", "category_electrical", "closed"),
+    (
+        -17,
+        "complaint",
+        "A-206",
+        "Parking attendant was rude",
+        "category_security",
+        "invalid_complaint",
+    ),
+    (
+        -15,
+        "service",
+        "C-1004",
+        "Roof water seepage in the top floor",
+        "category_structure",
+        "done",
+    ),
+    (-14, "praise", "B-1103", "Cleaning team very thorough", None, "praise"),
+    (
+        -12,
+        "complaint",
+        "D-1002",
+        "Noise from renovation after 20:00",
+        "category_security",
+        "solution",
+    ),
+    (
+        -11,
+        "service",
+        "C-1202",
+        "Blocked floor drain on the balcony",
+        "category_plumbing",
+        "in_progress",
+    ),
+    (
+        -9,
+        "suggestion",
+        "A-303",
+        "Longer opening hours for the car park",
+        None,
+        "dispatched",
+    ),
+    (
+        -8,
+        "service",
+        "D-1404",
+        "Door lock of the bin room broken",
+        "category_security",
+        "closed",
+    ),
+    (
+        -6,
+        "complaint",
+        "C-1402",
+        "Lift stops between floors",
+        "category_lift",
+        "investigating",
+    ),
+    (
+        -5,
+        "service",
+        "B-1301",
+        "Water dispenser leaking",
+        "category_plumbing",
+        "returned",
+    ),
+    (-3, "service", "C-1604", "Bathroom fan noisy", "category_electrical", "assigned"),
+    (
+        -2,
+        "complaint",
+        "A-208",
+        "Music too loud in the atrium",
+        "category_security",
+        "new",
+    ),
+    (
+        -1,
+        "service",
+        "D-1602",
+        "Water pressure low in the morning",
+        "category_plumbing",
+        "new",
+    ),
+    (-1, "suggestion", "C-1002", "Install a parcel locker", None, "new"),
+    (
+        0,
+        "service",
+        "A-107",
+        "Shop shutter stuck half open",
+        "category_electrical",
+        "new",
+    ),
+]
+
+
+class PropertyHelpdeskDemo(models.AbstractModel):
+    """Builds the service desk demo: a realistic month at Wanjia Plaza,
+    every kind of item in every state, by running the real flows."""
+
+    _name = "property.helpdesk.demo"
+    _description = "Service Desk Demo Data"
+
+    @api.model
+    def _load_demo(self):
+        site = self.env.ref("property_tenant.property_site_wanjia_demo", False)
+        if not site:
+            return False
+        agent = self.env.ref("property_tenant.res_users_agent_demo")
+        supervisor = self.env.ref("property_tenant.res_users_supervisor_demo")
+        today = fields.Date.context_today(self)
+        Ticket = self.env["property.ticket"].with_context(mail_notrack=True)
+        units = {unit.code: unit for unit in site.unit_ids}
+        for offset, kind, code, summary, category, outcome in DEMO_ITEMS:
+            received = datetime.combine(today + timedelta(days=offset), time(1, 30))
+            unit = units.get(code) or site.unit_ids[:1]
+            ticket = Ticket.with_user(agent).create(
+                {
+                    "kind": kind,
+                    "channel": ("phone", "visit", "portal", "email")[abs(offset) % 4],
+                    "site_id": site.id,
+                    "unit_id": unit.id,
+                    "summary": summary,
+                    "description": f"<p>{summary}.</p>",
+                    "key_points": summary,
+                    "received_at": received,
+                    "category_id": category
+                    and self.env.ref(f"property_helpdesk.{category}").id,
+                    "priority": "2" if kind == "complaint" else "1",
+                }
+            )
+            if not ticket.partner_id:
+                ticket.contact_name = "Walk-in customer"
+            self._demo_play(ticket, outcome, received, supervisor)
+            if outcome != "new":
+                # the desk answered within the hour, not at install time
+                ticket.write({"responded_at": received + timedelta(minutes=40)})
+        self._demo_slips(site, agent)
+        self._demo_front_desk(site, agent, units)
+        self._demo_campaign(site, agent)
+        return True
+
+    def _demo_slips(self, site, agent):
+        """Transfer slips (信息传递单) at every step of the loop."""
+        Slip = self.env["property.transfer.slip"].with_user(agent)
+        engineering = self.env.ref("property_helpdesk.department_engineering")
+        cleaning = self.env.ref("property_helpdesk.department_cleaning")
+        security = self.env.ref("property_helpdesk.department_security")
+        today = fields.Date.context_today(self)
+        slips = Slip.create(
+            [
+                {
+                    "summary": summary,
+                    "site_id": site.id,
+                    "department_id": department.id,
+                    "issue_description": f"<p>{summary}.</p>",
+                    "due_date": today + timedelta(days=days),
+                }
+                for summary, department, days in (
+                    ("Basement car park lights left on all day", engineering, 5),
+                    ("Bins at gate 2 overflowing at weekends", cleaning, 3),
+                    ("Guards let delivery vans park in the fire lane", security, 2),
+                    ("Lobby floor slippery after mopping", cleaning, -5),
+                )
+            ]
+        )
+        lights, bins, vans, floor = slips
+        (lights | bins | vans | floor).action_send()
+        for slip, measures in (
+            (bins, "Extra collection on Saturday and Sunday"),
+            (vans, "Brief every shift; cones at the fire lane"),
+            (floor, "Wet-floor signs and mopping outside rush hours"),
+        ):
+            slip.sudo().write({"corrective_measures": measures})
+            slip.sudo().action_propose_measures()
+        for slip in (vans, floor):
+            slip.sudo().write({"rectification_note": "Done as proposed"})
+            slip.sudo().action_rectified()
+        floor.inspection_remarks = "Signs missing at the east entrance"
+        floor.action_inspect_failed()
+        floor.sudo().write({"rectification_note": "Signs added at both entrances"})
+        floor.sudo().action_rectified()
+        floor.action_inspect_passed()
+        floor.action_file()
+
+    def _demo_front_desk(self, site, agent, units):
+        Log = self.env["property.front.log"].with_user(agent)
+        now = fields.Datetime.now()
+        entries = Log.create(
+            [
+                {
+                    "item_type": item_type,
+                    "site_id": site.id,
+                    "unit_id": units[code].id,
+                    "sender": sender,
+                    "description": description,
+                    "received_at": now - timedelta(hours=hours),
+                }
+                for item_type, code, sender, description, hours in (
+                    ("parcel", "C-202", "SF Express", "Small box", 3),
+                    ("document", "A-104", "Tax Bureau", "Registered letter", 26),
+                    ("parcel", "B-701", "JD Logistics", "Two cartons", 50),
+                    ("fax", "A-401", "Head office", "Two pages", 5),
+                )
+                if code in units
+            ]
+        )
+        handed = entries.filtered(lambda e: e.received_at < now - timedelta(hours=24))
+        for entry in handed:
+            entry.write(
+                {
+                    "handed_over_to": entry.partner_id.name or "Tenant",
+                    "signature": DEMO_SIGNATURE,
+                }
+            )
+            entry.action_hand_over()
+        self.env["property.visitor.log"].with_user(agent).create(
+            [
+                {
+                    "visitor_name": name,
+                    "site_id": site.id,
+                    "purpose": purpose,
+                    "id_last_digits": digits,
+                    "arrived_at": now - timedelta(hours=hours),
+                }
+                for name, purpose, digits, hours in (
+                    ("Mr. Huang", "Job interview at Bluewave Software", "1234", 2),
+                    ("Ms. Qian", "Visiting a resident of Residence C", "5678", 1),
+                )
+            ]
+        )
+
+    def _demo_campaign(self, site, agent):
+        campaign = self.env["property.callback.campaign"].create(
+            {
+                "name": "Mid-Autumn Festival call-backs",
+                "campaign_type": "festival",
+                "site_id": site.id,
+                "user_id": agent.id,
+                "sample_size": 6,
+                "question_ids": [
+                    Command.create({"name": "Are you satisfied with our service?"}),
+                    Command.create({"name": "What should we improve first?"}),
+                ],
+            }
+        )
+        campaign.action_generate()
+        for callback, level in zip(
+            campaign.callback_ids[:4], ("5", "4", "5", "3"), strict=False
+        ):
+            callback.answer_ids[:1].answer = "Yes" if level >= "4" else "Not really"
+            callback.write({"satisfaction": level, "comment": "Festival call"})
+            callback.action_done()
+
+    def _demo_play(self, ticket, outcome, received, supervisor):
+        directory = self.env.ref("property_helpdesk.directory_gas")
+        department = ticket.category_id.department_id or self.env.ref(
+            "property_helpdesk.department_service"
+        )
+        later = received + timedelta(hours=3)
+        if outcome == "new":
+            return
+        if outcome == "referred":
+            ticket.write({"referral_id": directory.id, "reply": "Gave the gas hotline"})
+            ticket.action_refer()
+        elif outcome == "praise":
+            ticket.praised_department_id = self.env.ref(
+                "property_helpdesk.department_security"
+            )
+            ticket.action_pass_on_praise()
+        elif outcome == "pending":
+            ticket.write(
+                {
+                    "reply": "Planned with next year's budget",
+                    "review_date": received.date() + timedelta(days=90),
+                    "department_id": self.env.ref(
+                        "property_helpdesk.department_engineering"
+                    ).id,
+                }
+            )
+            ticket.action_postpone()
+        elif outcome == "invalid":
+            ticket.write(
+                {
+                    "judgement_reason": "Lobby colours are decided by the owners",
+                    "reply": "Explained, with thanks for the idea",
+                }
+            )
+            ticket.action_judge_invalid()
+        elif outcome == "invalid_complaint":
+            ticket.write(
+                {
+                    "judgement_reason": "Camera shows a polite exchange",
+                    "reply": "Apologised for the inconvenience and explained",
+                }
+            )
+            ticket.action_judge_invalid()
+            ticket._plan_callback()
+            self._demo_callback(ticket, "4", later + timedelta(days=1))
+        elif ticket.kind == "complaint":
+            self._demo_complaint(ticket, outcome, department, received, supervisor)
+        else:
+            self._demo_dispatch(ticket, outcome, department, later)
+
+    def _demo_dispatch(self, ticket, outcome, department, when):
+        if not ticket.department_id:
+            ticket.department_id = department
+        ticket.action_dispatch()
+        work_order = ticket.work_order_ids[-1:]
+        work_order.write({"planned_date": when, "estimated_hours": 2.0})
+        if outcome == "assigned":
+            return
+        if outcome == "returned":
+            work_order.return_reason = "The dispenser belongs to the water supplier"
+            work_order.action_return_to_desk()
+            return
+        work_order.action_start()
+        if outcome in ("in_progress", "dispatched"):
+            return
+        self._demo_complete(work_order, when + timedelta(hours=2))
+        if outcome == "closed":
+            self._demo_callback(ticket, "5", when + timedelta(days=1))
+
+    def _demo_complaint(self, ticket, outcome, department, received, supervisor):
+        ticket.write(
+            {
+                "department_id": department.id,
+                "promised_date": received + timedelta(days=2),
+                "root_cause": "quality",
+            }
+        )
+        ticket.action_accept_complaint()
+        if outcome == "investigating":
+            return
+        solutions = self.env["property.complaint.solution"].create(
+            [
+                {"ticket_id": ticket.id, "name": "Fix it at the source"},
+                {"ticket_id": ticket.id, "name": "Temporary measure, then review"},
+            ]
+        )
+        ticket.action_submit_solutions()
+        if outcome == "solution":
+            return
+        solutions[0].with_user(supervisor).action_approve()
+        work_order = ticket.work_order_ids[-1:]
+        work_order.action_start()
+        self._demo_complete(work_order, received + timedelta(days=1))
+        if outcome == "second_round":
+            self._demo_callback(ticket, "2", received + timedelta(days=2))
+            return
+        self._demo_callback(ticket, "5", received + timedelta(days=2))
+
+    def _demo_complete(self, work_order, when):
+        work_order.write(
+            {
+                "work_done": "<p>Repaired and tested with the customer.</p>",
+                "time_spent": 1.5,
+                "signature": DEMO_SIGNATURE,
+                "signed_by": work_order.partner_id.name or "Customer",
+                "satisfaction": "5",
+            }
+        )
+        work_order.action_done()
+        work_order.write({"done_at": when, "started_at": when - timedelta(hours=2)})
+
+    def _demo_callback(self, ticket, satisfaction, when):
+        callback = ticket.callback_ids.filtered(lambda c: c.state == "todo")[:1]
+        if not callback:
+            return
+        callback.write({"satisfaction": satisfaction, "comment": "Called back"})
+        callback.action_done()
+        callback.write({"done_at": when})
+        if ticket.state == "closed":
+            ticket.write({"closed_at": when})

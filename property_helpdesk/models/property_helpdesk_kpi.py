@@ -1,0 +1,112 @@
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from ..utils import rate
+
+# The seed's service targets (服务目标), in percent.
+KPI_TARGETS = {
+    "complaint_handling": 100.0,
+    "major_repair_callback": 100.0,
+    "satisfaction": 90.0,
+}
+
+
+class PropertyHelpdeskKpi(models.AbstractModel):
+    """The service desk's KPIs, computed from the records with grouped
+    queries. Each figure comes with the domain of the records behind it."""
+
+    _name = "property.helpdesk.kpi"
+    _description = "Service Desk KPIs"
+
+    @api.model
+    def _period_bounds(self, date_from, date_to):
+        start = datetime.combine(date_from, time.min)
+        end = datetime.combine(date_to + relativedelta(days=1), time.min)
+        return fields.Datetime.to_string(start), fields.Datetime.to_string(end)
+
+    @api.model
+    def compute_kpis(self, site_ids, date_from, date_to):
+        """KPIs of the sites over [date_from, date_to] (dates, inclusive).
+
+        complaint_handling: complaints received in the period (cancelled
+        ones excepted) that are closed with a recorded call-back;
+        major_repair_callback: major-repair work orders completed in the
+        period whose customer was called back afterwards;
+        satisfaction: call-backs recorded in the period (items and
+        campaigns) answered satisfied or very satisfied.
+        """
+        start, end = self._period_bounds(date_from, date_to)
+        site_domain = [("site_id", "in", list(site_ids))]
+
+        complaints = site_domain + [
+            ("kind", "=", "complaint"),
+            ("state", "!=", "cancel"),
+            ("received_at", ">=", start),
+            ("received_at", "<", end),
+        ]
+        handled_domain = complaints + [
+            ("state", "=", "closed"),
+            ("last_callback_id", "!=", False),
+        ]
+        Ticket = self.env["property.ticket"]
+        received = Ticket.search_count(complaints)
+        handled = Ticket.search_count(handled_domain)
+
+        major = site_domain + [
+            ("is_major_repair", "=", True),
+            ("state", "=", "done"),
+            ("done_at", ">=", start),
+            ("done_at", "<", end),
+        ]
+        WorkOrder = self.env["property.work.order"]
+        major_groups = dict(
+            WorkOrder._read_group(major, ["callback_done"], ["__count"])
+        )
+        major_total = sum(major_groups.values())
+        major_called = major_groups.get(True, 0)
+
+        callbacks = site_domain + [
+            ("state", "=", "done"),
+            ("done_at", ">=", start),
+            ("done_at", "<", end),
+        ]
+        satisfaction_groups = dict(
+            self.env["property.callback"]._read_group(
+                callbacks, ["is_satisfied"], ["__count"]
+            )
+        )
+        answered = sum(satisfaction_groups.values())
+        satisfied = satisfaction_groups.get(True, 0)
+
+        return {
+            "complaint_handling": {
+                "value": rate(handled, received),
+                "numerator": handled,
+                "denominator": received,
+                "target": KPI_TARGETS["complaint_handling"],
+                "model": "property.ticket",
+                "domain": complaints,
+                "numerator_domain": handled_domain,
+            },
+            "major_repair_callback": {
+                "value": rate(major_called, major_total),
+                "numerator": major_called,
+                "denominator": major_total,
+                "target": KPI_TARGETS["major_repair_callback"],
+                "model": "property.work.order",
+                "domain": major,
+                "numerator_domain": major + [("callback_done", "=", True)],
+            },
+            "satisfaction": {
+                "value": rate(satisfied, answered),
+                "numerator": satisfied,
+                "denominator": answered,
+                "target": KPI_TARGETS["satisfaction"],
+                "model": "property.callback",
+                "domain": callbacks,
+                "numerator_domain": callbacks + [("is_satisfied", "=", True)],
+            },
+        }

@@ -1,0 +1,887 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..utils import is_satisfied
+
+TICKET_KINDS = [
+    ("complaint", "Complaint"),
+    ("suggestion", "Suggestion"),
+    ("praise", "Praise"),
+    ("service", "Service Request"),
+]
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("visit", "Walk-in Visit"),
+    ("portal", "Portal"),
+    ("email", "E-mail"),
+    ("patrol", "Staff Patrol"),
+    ("other", "Other"),
+]
+
+PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Normal"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+
+# One state field for the four flows; each kind walks its own path:
+#   service:    new → referred → closed | new → in_progress → done → closed
+#   suggestion: new → replied → closed | new → pending → in_progress → done
+#               → closed | new → in_progress → done → closed
+#   complaint:  new → replied → closed (invalid, after call-back)
+#               | new → investigating → solution → in_progress → done
+#               → closed (satisfied call-back) or → in_progress (new round)
+#   praise:     new → closed
+TICKET_STATES = [
+    ("new", "Registered"),
+    ("referred", "Referred"),
+    ("replied", "Replied"),
+    ("pending", "Pending"),
+    ("investigating", "Investigating"),
+    ("solution", "Solution Review"),
+    ("in_progress", "In Progress"),
+    ("done", "Done"),
+    ("closed", "Closed"),
+    ("cancel", "Cancelled"),
+]
+
+OPEN_STATES = (
+    "new",
+    "replied",
+    "pending",
+    "investigating",
+    "solution",
+    "in_progress",
+    "done",
+)
+
+ROOT_CAUSES = [
+    ("attitude", "Staff Attitude"),
+    ("quality", "Service Quality"),
+    ("response", "Response Time"),
+    ("facility", "Facilities and Equipment"),
+    ("cleaning", "Cleanliness"),
+    ("security", "Security and Order"),
+    ("fees", "Fees"),
+    ("neighbour", "Neighbours and Other Tenants"),
+    ("external", "Outside the Company's Control"),
+    ("other", "Other"),
+]
+
+
+class PropertyTicket(models.Model):
+    _name = "property.ticket"
+    _description = "Service Desk Item"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _order = "priority desc, received_at desc, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+    _primary_email = "email_from"
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+    )
+    kind = fields.Selection(
+        TICKET_KINDS, required=True, default="service", tracking=True, index=True
+    )
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone", tracking=True, index=True
+    )
+    state = fields.Selection(
+        TICKET_STATES,
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
+    priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    site_id = fields.Many2one(
+        "property.site",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    unit_id = fields.Many2one(
+        "property.unit",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        domain="[('site_id', '=', site_id)]",
+    )
+    occupancy_id = fields.Many2one(
+        "property.occupancy",
+        compute="_compute_occupancy_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+        string="Tenant Archive",
+        domain="[('unit_id', '=', unit_id), ('state', '=', 'active')]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="The tenant or resident; leave empty for a caller who is not in "
+        "the archive yet and fill the contact.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    contact_name = fields.Char(tracking=True)
+    contact_phone = fields.Char(tracking=True)
+    email_from = fields.Char(string="Email")
+    summary = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    key_points = fields.Text(
+        string="Key Points Confirmed",
+        help="The key points repeated back to the customer and confirmed.",
+    )
+    category_id = fields.Many2one(
+        "property.ticket.category",
+        tracking=True,
+        domain="['|', ('kind', '=', False), ('kind', '=', kind)]",
+    )
+    photo_ids = fields.Many2many(
+        "ir.attachment",
+        "property_ticket_photo_rel",
+        "ticket_id",
+        "attachment_id",
+        string="Photos",
+    )
+    received_by_id = fields.Many2one(
+        "res.users",
+        default=lambda self: self.env.user if not self.env.user.share else False,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    received_at = fields.Datetime(
+        required=True, default=fields.Datetime.now, tracking=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user if not self.env.user.share else False,
+        help="Service agent who follows the item until it is closed.",
+    )
+    department_id = fields.Many2one(
+        "property.department",
+        string="Responsible Department",
+        tracking=True,
+        index=True,
+        check_company=True,
+    )
+    phone_script = fields.Html(related="company_id.property_phone_script")
+
+    # judgement
+    validity = fields.Selection(
+        [("valid", "Valid"), ("invalid", "Invalid")], tracking=True, copy=False
+    )
+    judgement_reason = fields.Text(tracking=True, copy=False)
+    can_serve = fields.Boolean(
+        string="We Can Serve It", default=True, tracking=True, copy=False
+    )
+    referral_id = fields.Many2one(
+        "property.service.directory", string="Referred To", tracking=True, copy=False
+    )
+    reply = fields.Text(
+        string="Reply to Customer",
+        tracking=True,
+        copy=False,
+        help="What the customer was answered (reason of an invalid item, of "
+        "a postponed suggestion, or the referral).",
+    )
+    reply_date = fields.Date(tracking=True, copy=False)
+    review_date = fields.Date(
+        tracking=True,
+        copy=False,
+        help="When a pending suggestion is looked at again.",
+    )
+    promised_date = fields.Datetime(
+        string="Promised To Customer",
+        tracking=True,
+        copy=False,
+        help="The time needed to investigate, as told to the customer.",
+    )
+    root_cause = fields.Selection(ROOT_CAUSES, tracking=True, copy=False)
+    round_count = fields.Integer(
+        string="Rounds",
+        default=0,
+        copy=False,
+        tracking=True,
+        help="Dispatch rounds: 2 or more means the customer was not satisfied "
+        "and the work was dispatched again (二次派单).",
+    )
+
+    # praise
+    praised_user_id = fields.Many2one(
+        "res.users",
+        string="Praised Person",
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    praised_department_id = fields.Many2one("property.department", check_company=True)
+
+    solution_ids = fields.One2many(
+        "property.complaint.solution", "ticket_id", string="Solutions"
+    )
+    approved_solution_id = fields.Many2one(
+        "property.complaint.solution",
+        compute="_compute_approved_solution_id",
+        store=True,
+    )
+    work_order_ids = fields.One2many(
+        "property.work.order", "ticket_id", string="Work Orders"
+    )
+    work_order_count = fields.Integer(compute="_compute_counts")
+    callback_ids = fields.One2many(
+        "property.callback", "ticket_id", string="Call-backs"
+    )
+    callback_count = fields.Integer(compute="_compute_counts")
+    last_satisfaction = fields.Selection(
+        related="last_callback_id.satisfaction", string="Last Satisfaction"
+    )
+    last_callback_id = fields.Many2one(
+        "property.callback", compute="_compute_last_callback", store=True
+    )
+    needs_callback = fields.Boolean(compute="_compute_needs_callback")
+
+    cancel_reason = fields.Text(tracking=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False, index=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("property.ticket") or self.env._("New")
+        tickets = super().create(vals_list)
+        for ticket in tickets.filtered("partner_id"):
+            ticket.message_subscribe(partner_ids=ticket.partner_id.ids)
+        return tickets
+
+    def write(self, vals):
+        if (
+            "state" in vals
+            and not self.env.su
+            and not self.env.context.get("property_ticket_flow")
+        ):
+            self.check_access("write")
+            raise UserError(
+                self.env._(
+                    "The status of an item changes only through the steps of "
+                    "its flow (the buttons on the item): nothing registered at "
+                    "the desk is closed or lost by hand."
+                )
+            )
+        return super().write(vals)
+
+    def _flow_write(self, vals):
+        """Write done by a step of the flow: the only way to change the state."""
+        return self.with_context(property_ticket_flow=True).write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if any(ticket.state != "new" or ticket.work_order_ids for ticket in self):
+            raise UserError(
+                self.env._(
+                    "An item that has been handled cannot be deleted: nothing "
+                    "registered at the desk is lost. Cancel it with a reason "
+                    "instead (supervisors)."
+                )
+            )
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/requests/{ticket.id}"
+        return res
+
+    @api.depends("name", "summary")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = f"{ticket.name} {ticket.summary or ''}".strip()
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for ticket in self:
+            ticket.is_open = ticket.state in OPEN_STATES
+
+    @api.depends("unit_id")
+    def _compute_occupancy_id(self):
+        for ticket in self:
+            if ticket.unit_id and ticket.occupancy_id.unit_id != ticket.unit_id:
+                ticket.occupancy_id = ticket.unit_id.current_occupancy_id
+
+    @api.depends("occupancy_id")
+    def _compute_partner_id(self):
+        for ticket in self:
+            if ticket.occupancy_id and not ticket.partner_id:
+                ticket.partner_id = ticket.occupancy_id.tenant_id
+
+    @api.depends("solution_ids.state")
+    def _compute_approved_solution_id(self):
+        for ticket in self:
+            approved = ticket.solution_ids.filtered(lambda s: s.state == "approved")
+            ticket.approved_solution_id = approved[-1:] if approved else False
+
+    @api.depends("callback_ids.state", "callback_ids.done_at")
+    def _compute_last_callback(self):
+        for ticket in self:
+            done = ticket.callback_ids.filtered(lambda c: c.state == "done")
+            ticket.last_callback_id = (
+                done.sorted(lambda c: (c.done_at, c.id))[-1:] if done else False
+            )
+
+    def _compute_counts(self):
+        def counts(model):
+            return {
+                ticket.id: count
+                for ticket, count in self.env[model]._read_group(
+                    [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+                )
+            }
+
+        work_orders = counts("property.work.order")
+        callbacks = counts("property.callback")
+        for ticket in self:
+            ticket.work_order_count = work_orders.get(ticket.id, 0)
+            ticket.callback_count = callbacks.get(ticket.id, 0)
+
+    @api.depends("kind", "state", "validity", "work_order_ids.is_major_repair")
+    def _compute_needs_callback(self):
+        for ticket in self:
+            ticket.needs_callback = ticket._callback_required()
+
+    @api.onchange("unit_id")
+    def _onchange_unit_id(self):
+        if self.unit_id:
+            self.site_id = self.unit_id.site_id
+
+    @api.onchange("category_id")
+    def _onchange_category_id(self):
+        if self.category_id.department_id and not self.department_id:
+            self.department_id = self.category_id.department_id
+
+    @api.constrains("unit_id", "site_id")
+    def _check_unit_site(self):
+        for ticket in self:
+            if ticket.unit_id and ticket.unit_id.site_id != ticket.site_id:
+                raise ValidationError(
+                    self.env._(
+                        "Unit %(unit)s is not part of site %(site)s.",
+                        unit=ticket.unit_id.code,
+                        site=ticket.site_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+    def _callback_required(self):
+        """Whether the item can only be closed after a call-back (回访).
+
+        Complaints always (also invalid ones: the tactful answer is checked
+        with the customer); suggestions unless answered as invalid; service
+        requests once work was dispatched; any item with a major repair.
+        """
+        self.ensure_one()
+        if self.work_order_ids.filtered("is_major_repair"):
+            return True
+        if self.kind == "complaint":
+            return True
+        if self.kind == "suggestion":
+            return self.validity != "invalid"
+        if self.kind == "service":
+            return bool(self.work_order_ids)
+        return False
+
+    def _check_can_close(self):
+        for ticket in self:
+            if ticket.state in ("closed", "cancel"):
+                raise UserError(
+                    self.env._("Item %s is already closed.", ticket.display_name)
+                )
+            if ticket._callback_required():
+                callback = ticket.last_callback_id
+                if not callback:
+                    raise UserError(
+                        self.env._(
+                            "Item %s cannot be closed before the customer has "
+                            "been called back (回访). Record the call-back first.",
+                            ticket.display_name,
+                        )
+                    )
+                if not is_satisfied(callback.satisfaction):
+                    raise UserError(
+                        self.env._(
+                            "The last call-back of %s found the customer not "
+                            "satisfied: dispatch the work again (second round) "
+                            "instead of closing.",
+                            ticket.display_name,
+                        )
+                    )
+            if ticket.kind == "suggestion" and not (
+                ticket.reply or ticket.last_callback_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "A suggestion is closed only with a recorded reply or "
+                        "call-back (%s).",
+                        ticket.display_name,
+                    )
+                )
+            if ticket.work_order_ids.filtered(
+                lambda w: w.state in ("assigned", "in_progress")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Item %s still has work orders in progress.",
+                        ticket.display_name,
+                    )
+                )
+
+    def _ensure_state(self, states, action):
+        for ticket in self:
+            if ticket.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(action)s is not possible for %(item)s in state %(state)s.",
+                        action=action,
+                        item=ticket.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[ticket.state],
+                    )
+                )
+
+    def _ensure_kind(self, kinds):
+        for ticket in self:
+            if ticket.kind not in kinds:
+                raise UserError(
+                    self.env._(
+                        "This step does not belong to the flow of %s.",
+                        ticket.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Flows
+    # ------------------------------------------------------------------
+    def action_refer(self):
+        """Service request the company cannot serve: refer and close."""
+        self._ensure_kind(["service"])
+        self._ensure_state(["new"], self.env._("Referral"))
+        for ticket in self:
+            if not ticket.referral_id:
+                raise UserError(
+                    self.env._(
+                        "Choose where the customer can get this service "
+                        "(service directory) before referring %s: never leave "
+                        "a customer without an answer.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write(
+            {
+                "can_serve": False,
+                "state": "referred",
+                "reply_date": fields.Date.context_today(self),
+            }
+        )
+        self._close()
+        return True
+
+    def action_judge_invalid(self):
+        """Invalid complaint or suggestion: the reason and the answer given
+        to the customer are recorded."""
+        self._ensure_kind(["complaint", "suggestion"])
+        self._ensure_state(["new"], self.env._("Judging"))
+        for ticket in self:
+            if not ticket.judgement_reason or not ticket.reply:
+                raise UserError(
+                    self.env._(
+                        "Record why %s is not valid and the answer given to the "
+                        "customer.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write(
+            {
+                "validity": "invalid",
+                "state": "replied",
+                "reply_date": fields.Date.context_today(self),
+            }
+        )
+        suggestions = self.filtered(lambda t: t.kind == "suggestion")
+        suggestions._close()
+        return True
+
+    def action_accept_complaint(self):
+        """Valid complaint: the responsible department and the time promised
+        to the customer are set, the department proposes solutions."""
+        self._ensure_kind(["complaint"])
+        self._ensure_state(["new"], self.env._("Accepting"))
+        for ticket in self:
+            if not ticket.department_id or not ticket.promised_date:
+                raise UserError(
+                    self.env._(
+                        "Name the responsible department of %s and the time "
+                        "promised to the customer.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write({"validity": "valid", "state": "investigating"})
+        for ticket in self:
+            head = ticket.department_id.head_id
+            if head:
+                ticket.activity_schedule(
+                    "property_helpdesk.mail_activity_data_propose_solution",
+                    user_id=head.id,
+                    date_deadline=ticket.promised_date.date(),
+                )
+        return True
+
+    def action_submit_solutions(self):
+        self._ensure_kind(["complaint"])
+        self._ensure_state(["investigating"], self.env._("Submitting solutions"))
+        for ticket in self:
+            if not ticket.solution_ids.filtered(lambda s: s.state == "proposed"):
+                raise UserError(
+                    self.env._(
+                        "The department proposes at least one solution for %s.",
+                        ticket.display_name,
+                    )
+                )
+        # the department (which may not edit desk items) hands its proposals
+        # over: the state moves on its behalf
+        self.sudo().write({"state": "solution"})
+        self.sudo().activity_feedback(
+            ["property_helpdesk.mail_activity_data_propose_solution"]
+        )
+        return True
+
+    def action_postpone(self):
+        """Valid suggestion that cannot be done now: reply and keep pending."""
+        self._ensure_kind(["suggestion"])
+        self._ensure_state(["new"], self.env._("Postponing"))
+        for ticket in self:
+            if not ticket.reply or not ticket.review_date:
+                raise UserError(
+                    self.env._(
+                        "Record the reply given to the customer and the review "
+                        "date of %s.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write(
+            {
+                "validity": "valid",
+                "state": "pending",
+                "reply_date": fields.Date.context_today(self),
+            }
+        )
+        for ticket in self:
+            # the pending suggestion comes back to its agent on the review date
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=ticket.review_date,
+                summary=self.env._("Review the pending suggestion"),
+                user_id=(ticket.user_id or self.env.user).id,
+            )
+        return True
+
+    def action_dispatch(self):
+        """Open a work order for the item (first or next round)."""
+        self.ensure_one()
+        if self.kind == "complaint":
+            self._ensure_state(["solution", "in_progress"], self.env._("Dispatching"))
+            if not self.approved_solution_id:
+                raise UserError(
+                    self.env._(
+                        "A supervisor approves one of the proposed solutions of "
+                        "%s before work is dispatched.",
+                        self.display_name,
+                    )
+                )
+        elif self.kind in ("service", "suggestion"):
+            self._ensure_state(
+                ["new", "pending", "in_progress"], self.env._("Dispatching")
+            )
+        else:
+            self._ensure_kind(["complaint", "service", "suggestion"])
+        work_order = self._create_work_order()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "property.work.order",
+            "res_id": work_order.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _create_work_order(self, previous=None):
+        self.ensure_one()
+        department = (
+            self.department_id
+            or self.category_id.department_id
+            or (previous and previous.department_id)
+        )
+        if not department:
+            raise UserError(
+                self.env._(
+                    "Choose the department that serves %s before dispatching.",
+                    self.display_name,
+                )
+            )
+        vals = {"state": "in_progress"}
+        if self.kind in ("service", "suggestion") and self.state in ("new", "pending"):
+            vals["validity"] = "valid"
+        if not self.round_count or previous:
+            vals["round_count"] = self.round_count + 1
+        self._flow_write(vals)
+        description = self.approved_solution_id.description or self.description
+        return self.env["property.work.order"].create(
+            {
+                "ticket_id": self.id,
+                "department_id": department.id,
+                "user_id": (previous and previous.user_id.id)
+                or department.default_user_id.id,
+                "description": description,
+                "category_id": self.category_id.id,
+                "previous_work_order_id": previous and previous.id,
+                "round": self.round_count,
+            }
+        )
+
+    def _on_work_order_done(self):
+        """All the work of the item is finished: call-back time."""
+        for ticket in self:
+            if ticket.state == "in_progress" and not ticket.work_order_ids.filtered(
+                lambda w: w.state in ("assigned", "in_progress")
+            ):
+                ticket._flow_write({"state": "done"})
+                if ticket._callback_required():
+                    ticket._plan_callback()
+
+    def _plan_callback(self):
+        self.ensure_one()
+        pending = self.callback_ids.filtered(lambda c: c.state == "todo")
+        if pending:
+            return pending
+        return self.env["property.callback"].create(
+            {
+                "ticket_id": self.id,
+                "work_order_id": self.work_order_ids.sorted("id")[-1:].id,
+                "user_id": self.user_id.id,
+            }
+        )
+
+    def _on_callback_done(self, callback):
+        """A call-back was recorded: close when satisfied, else a new round."""
+        self.ensure_one()
+        if self.state == "replied" and self.kind == "complaint":
+            if is_satisfied(callback.satisfaction):
+                self._close()
+            return
+        if self.state != "done":
+            return
+        if is_satisfied(callback.satisfaction):
+            self._close()
+        else:
+            self._redispatch(callback)
+
+    def _redispatch(self, callback):
+        """Second dispatch (二次派单): the customer was not satisfied."""
+        self.ensure_one()
+        previous = callback.work_order_id or self.work_order_ids.sorted("id")[-1:]
+        work_order = self._create_work_order(previous=previous or None)
+        self.message_post(
+            body=self.env._(
+                "The customer was not satisfied (%(comment)s): round %(round)s "
+                "dispatched as %(work_order)s.",
+                comment=callback.comment or "-",
+                round=self.round_count,
+                work_order=work_order.name,
+            )
+        )
+        return work_order
+
+    def action_close(self):
+        self._check_can_close()
+        self._close()
+        return True
+
+    def _close(self):
+        self._flow_write(
+            {
+                "state": "closed",
+                "closed_at": fields.Datetime.now(),
+                "closed_by_id": self.env.user.id,
+            }
+        )
+
+    def action_pass_on_praise(self):
+        """Praise: the praised person or department is told, and it counts."""
+        self._ensure_kind(["praise"])
+        self._ensure_state(["new"], self.env._("Passing on praise"))
+        for ticket in self:
+            department = ticket.praised_department_id
+            users = (
+                ticket.praised_user_id or department.head_id or department.member_ids
+            )
+            if not users:
+                raise UserError(
+                    self.env._(
+                        "Choose the person or the department praised in %s.",
+                        ticket.display_name,
+                    )
+                )
+            ticket.message_subscribe(partner_ids=users.partner_id.ids)
+            ticket.message_post(
+                body=self.env._(
+                    "Praise from %(customer)s: %(summary)s",
+                    customer=ticket.partner_id.name or ticket.contact_name or "-",
+                    summary=ticket.summary,
+                ),
+                partner_ids=users.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        self._close()
+        return True
+
+    def action_cancel(self):
+        """Cancel with a reason; supervisors only (nothing is silently lost)."""
+        if not self.env.user.has_group("property_tenant.group_property_supervisor"):
+            raise UserError(self.env._("Only a service supervisor can cancel an item."))
+        for ticket in self:
+            if not ticket.cancel_reason:
+                raise UserError(
+                    self.env._(
+                        "Record why %s is cancelled before cancelling it.",
+                        ticket.display_name,
+                    )
+                )
+            if ticket.state in ("closed", "cancel"):
+                raise UserError(
+                    self.env._("Item %s is already closed.", ticket.display_name)
+                )
+        self.work_order_ids.filtered(
+            lambda w: w.state in ("assigned", "in_progress")
+        ).write({"state": "cancel"})
+        self.callback_ids.filtered(lambda c: c.state == "todo").write(
+            {"state": "cancel"}
+        )
+        self._flow_write({"state": "cancel"})
+        return True
+
+    def action_reopen(self):
+        self._ensure_state(["closed"], self.env._("Reopening"))
+        self._flow_write({"state": "done" if self.work_order_ids else "new"})
+        return True
+
+    def action_view_work_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_work_order_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+    def action_view_callbacks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_callback_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+    def action_plan_callback(self):
+        self.ensure_one()
+        callback = self._plan_callback()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "property.callback",
+            "res_id": callback.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Mail gateway: an e-mail to the desk's alias registers an item
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        occupancy = self.env["property.occupancy"]
+        if partner:
+            occupancy = self.env["property.occupancy"].search(
+                [
+                    (
+                        "tenant_id.commercial_partner_id",
+                        "=",
+                        partner.commercial_partner_id.id,
+                    ),
+                    ("state", "=", "active"),
+                ],
+                limit=1,
+            )
+        site = occupancy.site_id or self.env["property.site"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        values.setdefault("channel", "email")
+        values.setdefault(
+            "summary", msg_dict.get("subject") or self.env._("No subject")
+        )
+        values.setdefault("email_from", msg_dict.get("email_from"))
+        values.setdefault("site_id", site.id)
+        if occupancy:
+            values.setdefault("unit_id", occupancy.unit_id.id)
+            values.setdefault("occupancy_id", occupancy.id)
+        if partner:
+            values.setdefault("partner_id", partner.id)
+        return super().message_new(msg_dict, custom_values=values)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id:
+            self._message_add_suggested_recipient(
+                recipients, partner=self.partner_id, reason=self.env._("Customer")
+            )
+        return recipients

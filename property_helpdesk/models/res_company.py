@@ -1,0 +1,32 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    property_callback_delay_hours = fields.Integer(
+        string="Call-back Deadline (hours)",
+        default=48,
+        help="Hours after completion within which the customer is called back.",
+    )
+    property_major_repair_hours = fields.Float(
+        string="Major Repair Above (hours)",
+        default=8.0,
+        help="A work order estimated above this many hours is a major repair. "
+        "0 disables the rule.",
+    )
+    property_major_repair_cost = fields.Float(
+        string="Major Repair Above (cost)",
+        default=2000.0,
+        help="A work order estimated above this cost is a major repair. "
+        "0 disables the rule.",
+    )
+    property_phone_script = fields.Html(
+        string="Phone Greeting Script",
+        translate=True,
+        default=lambda self: self.env._(
+            "<p>Good morning/afternoon, Wanjia Property service desk, this is "
+            "[name] speaking, how may I help you?</p><p>Repeat the key points "
+            "back to the caller, and tell them when they will hear from us.</p>"
+        ),
+    )

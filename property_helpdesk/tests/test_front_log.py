@@ -1,0 +1,203 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import PropertyHelpdeskCase
+
+
+@tagged("post_install", "-at_install")
+class TestFrontLog(PropertyHelpdeskCase):
+    """Front-desk logbooks (R-FRONT): documents, parcels and faxes kept for
+    tenants, confidential; visitors logged and directed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        FrontLog = cls.env["property.front.log"].with_user(cls.agent)
+        cls.parcel_a = FrontLog.create(
+            {
+                "site_id": cls.site.id,
+                "unit_id": cls.unit_a.id,
+                "item_type": "parcel",
+                "sender": "SF Express",
+                "carrier_ref": "SF1234567890",
+                "description": "Box, 30 cm",
+            }
+        )
+        cls.letter_b = FrontLog.create(
+            {
+                "site_id": cls.site.id,
+                "unit_id": cls.unit_b.id,
+                "item_type": "document",
+                "sender": "District Court",
+                "description": "A4 envelope, registered",
+            }
+        )
+
+    def test_arrival_notifies_the_tenant(self):
+        parcel = self.parcel_a
+        self.assertRegex(parcel.name, r"^FL/\d{4}/\d{5}$")
+        self.assertEqual(parcel.partner_id, self.tenant_a, "tenant from the unit")
+        self.assertEqual(parcel.occupancy_id, self.occupancy_a)
+        self.assertEqual(parcel.received_by_id, self.agent)
+        self.assertEqual(parcel.state, "notified")
+        self.assertTrue(parcel.notified_at)
+        self.assertIn(self.tenant_a, parcel.message_partner_ids)
+        notice = parcel.message_ids.filtered(lambda m: self.tenant_a in m.partner_ids)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("SF Express", notice.body)
+        self.assertNotIn(self.tenant_b, parcel.message_partner_ids)
+
+    def test_no_tenant_no_notice(self):
+        entry = (
+            self.env["property.front.log"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "site_id": self.site.id,
+                    "item_type": "fax",
+                    "sender": "+86 755 0000",
+                    "recipient_contact": "Mr. Zhou, 12th floor",
+                    "description": "2 pages",
+                }
+            )
+        )
+        self.assertEqual(entry.state, "received")
+        with self.assertRaisesRegex(UserError, "tenant"):
+            entry.action_notify()
+        entry.partner_id = self.tenant_b
+        entry.action_notify()
+        self.assertEqual(entry.state, "notified")
+        self.assertIn(self.tenant_b, entry.message_partner_ids)
+
+    def test_hand_over(self):
+        parcel = self.parcel_a.with_user(self.agent)
+        with self.assertRaisesRegex(UserError, "who takes"):
+            parcel.action_hand_over()
+        parcel.handed_over_to = "Li Na"
+        with self.assertRaisesRegex(UserError, "signs"):
+            parcel.action_hand_over()
+        parcel.signature = self._signature()
+        with freeze_time("2026-03-02 10:15:00"):
+            parcel.action_hand_over()
+        self.assertEqual(parcel.state, "handed_over")
+        self.assertEqual(parcel.handed_over_at, datetime(2026, 3, 2, 10, 15))
+        self.assertEqual(parcel.handed_over_by_id, self.agent)
+        self.assertEqual(parcel.handed_over_to, "Li Na")
+        self.assertTrue(parcel.signature)
+        with self.assertRaises(UserError):
+            parcel.action_hand_over()
+        with self.assertRaises(UserError):
+            parcel.action_return()
+
+    def test_return_to_sender(self):
+        letter = self.letter_b.with_user(self.agent)
+        with self.assertRaisesRegex(UserError, "returned"):
+            letter.action_return()
+        letter.return_note = "Refused by the tenant."
+        letter.action_return()
+        self.assertEqual(letter.state, "returned")
+
+    def test_confidential_to_the_desk(self):
+        FrontLog = self.env["property.front.log"]
+        for user in (self.plumber, self.eng_head):
+            with self.assertRaises(AccessError):
+                FrontLog.with_user(user).search([])
+            with self.assertRaises(AccessError):
+                self.parcel_a.with_user(user).read(["sender"])
+        self.assertEqual(
+            FrontLog.with_user(self.agent).search(
+                [("id", "in", (self.parcel_a | self.letter_b).ids)]
+            ),
+            self.parcel_a | self.letter_b,
+        )
+
+    def test_portal_sees_only_own(self):
+        FrontLog = self.env["property.front.log"]
+        self.assertEqual(FrontLog.with_user(self.portal_a).search([]), self.parcel_a)
+        self.assertEqual(FrontLog.with_user(self.portal_b).search([]), self.letter_b)
+        self.assertEqual(self.parcel_a.with_user(self.portal_a).sender, "SF Express")
+        with self.assertRaises(AccessError):
+            self.letter_b.with_user(self.portal_a).read(["sender"])
+        with self.assertRaises(AccessError):
+            self.parcel_a.with_user(self.portal_a).write({"handed_over_to": "Me"})
+        with self.assertRaises(AccessError):
+            FrontLog.with_user(self.portal_a).create(
+                {"site_id": self.site.id, "sender": "Me", "description": "x"}
+            )
+
+    def test_portal_company_contacts(self):
+        """A parcel for a contact of a company tenant is the company's."""
+        company = self.env["res.partner"].create(
+            {"name": "Lucky Tea House", "is_company": True}
+        )
+        self.tenant_a.parent_id = company
+        employee = self.env["res.partner"].create(
+            {"name": "Chen Jing", "parent_id": company.id}
+        )
+        parcel = (
+            self.env["property.front.log"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "site_id": self.site.id,
+                    "partner_id": employee.id,
+                    "sender": "JD Logistics",
+                    "description": "Small box",
+                }
+            )
+        )
+        self.assertIn(
+            parcel, self.env["property.front.log"].with_user(self.portal_a).search([])
+        )
+        self.assertNotIn(
+            parcel, self.env["property.front.log"].with_user(self.portal_b).search([])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestVisitorLog(PropertyHelpdeskCase):
+    def _visit(self, **vals):
+        values = {
+            "visitor_name": "Zhang Wei",
+            "site_id": self.site.id,
+            "unit_id": self.unit_a.id,
+            "purpose": "Family visit",
+            "directed_to": "Residence lift, 1st floor",
+            "badge_number": "V-07",
+        }
+        values.update(vals)
+        return self.env["property.visitor.log"].with_user(self.agent).create(values)
+
+    def test_visit(self):
+        with freeze_time("2026-03-02 14:00:00"):
+            visit = self._visit(id_last_digits="4403 0119 9001 0112 3X")
+        self.assertEqual(visit.partner_id, self.tenant_a, "visiting the unit's tenant")
+        self.assertEqual(visit.id_last_digits, "123X", "only the last 4 are kept")
+        self.assertEqual(visit.recorded_by_id, self.agent)
+        self.assertTrue(visit.on_site)
+        visit.write({"id_last_digits": "110101199003077777"})
+        self.assertEqual(visit.id_last_digits, "7777")
+        with freeze_time("2026-03-02 15:30:00"):
+            visit.action_leave()
+        self.assertFalse(visit.on_site)
+        self.assertEqual(visit.left_at, datetime(2026, 3, 2, 15, 30))
+        with self.assertRaises(UserError):
+            visit.action_leave()
+        with self.assertRaises(ValidationError):
+            visit.left_at = datetime(2026, 3, 2, 13, 0)
+
+    def test_agents_only(self):
+        visit = self._visit()
+        for user in (self.plumber, self.eng_head, self.portal_a):
+            with self.assertRaises(AccessError):
+                visit.with_user(user).read(["visitor_name"])
+        self.assertEqual(
+            self.env["property.visitor.log"]
+            .with_user(self.agent)
+            .search([("on_site", "=", True), ("site_id", "=", self.site.id)]),
+            visit,
+        )

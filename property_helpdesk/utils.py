@@ -1,0 +1,34 @@
+"""Pure rules of the service desk, tested without a database."""
+
+# Satisfaction levels of a call-back, worst to best (5-level scale).
+SATISFACTION_LEVELS = [
+    ("1", "Very Unsatisfied"),
+    ("2", "Unsatisfied"),
+    ("3", "Neutral"),
+    ("4", "Satisfied"),
+    ("5", "Very Satisfied"),
+]
+
+
+def is_satisfied(level):
+    """Satisfied or very satisfied: the only answers that close an item."""
+    return bool(level) and int(level) >= 4
+
+
+def rate(part, whole):
+    """A KPI rate in percent, two decimals; no item means nothing failed."""
+    if not whole:
+        return 100.0
+    return round(100.0 * part / whole, 2)
+
+
+def is_major_repair(
+    category_major, estimated_hours, estimated_cost, max_hours, max_cost
+):
+    """A work order is a major repair (大维修) by category, or when its
+    estimate exceeds the configured hours or cost thresholds (0 = no limit)."""
+    if category_major:
+        return True
+    if max_hours and (estimated_hours or 0.0) > max_hours:
+        return True
+    return bool(max_cost and (estimated_cost or 0.0) > max_cost)

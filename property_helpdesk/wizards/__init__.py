@@ -1,0 +1,4 @@
+from . import property_helpdesk_kpi_report
+from . import property_morning_meeting
+from . import property_staff_scorecard
+from . import property_complaint_export

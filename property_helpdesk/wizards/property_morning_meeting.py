@@ -1,0 +1,140 @@
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from ..models.property_ticket import OPEN_STATES
+
+
+class PropertyMorningMeeting(models.TransientModel):
+    """The morning meeting board (晨会): per staff member, what they handled
+    yesterday and what is still open or overdue."""
+
+    _name = "property.morning.meeting"
+    _description = "Morning Meeting Board"
+
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    site_id = fields.Many2one("property.site", help="Leave empty for every site.")
+    line_ids = fields.One2many("property.morning.meeting.line", "meeting_id")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        meetings = super().create(vals_list)
+        meetings._build_lines()
+        return meetings
+
+    def action_refresh(self):
+        self._build_lines()
+        return True
+
+    def _day_bounds(self):
+        self.ensure_one()
+        yesterday = self.date - relativedelta(days=1)
+        return (
+            fields.Datetime.to_string(datetime.combine(yesterday, time.min)),
+            fields.Datetime.to_string(datetime.combine(self.date, time.min)),
+        )
+
+    def _count_by(self, model, domain, user_field):
+        return {
+            user.id: count
+            for user, count in self.env[model]._read_group(
+                domain, [user_field], ["__count"]
+            )
+            if user
+        }
+
+    def _build_lines(self):
+        for meeting in self:
+            start, end = meeting._day_bounds()
+            site = [("site_id", "=", meeting.site_id.id)] if meeting.site_id else []
+            figures = {
+                "received_count": meeting._count_by(
+                    "property.ticket",
+                    site + [("received_at", ">=", start), ("received_at", "<", end)],
+                    "received_by_id",
+                ),
+                "closed_count": meeting._count_by(
+                    "property.ticket",
+                    site + [("closed_at", ">=", start), ("closed_at", "<", end)],
+                    "closed_by_id",
+                ),
+                "work_order_done_count": meeting._count_by(
+                    "property.work.order",
+                    site + [("done_at", ">=", start), ("done_at", "<", end)],
+                    "user_id",
+                ),
+                "callback_done_count": meeting._count_by(
+                    "property.callback",
+                    site + [("done_at", ">=", start), ("done_at", "<", end)],
+                    "user_id",
+                ),
+                "open_count": meeting._count_by(
+                    "property.ticket",
+                    site + [("state", "in", OPEN_STATES), ("received_at", "<", end)],
+                    "user_id",
+                ),
+                "overdue_count": meeting._count_by(
+                    "property.ticket",
+                    site
+                    + [
+                        ("state", "in", OPEN_STATES),
+                        ("sla_resolution_deadline", "<", end),
+                    ],
+                    "user_id",
+                ),
+                "open_work_order_count": meeting._count_by(
+                    "property.work.order",
+                    site + [("state", "in", ("assigned", "in_progress"))],
+                    "user_id",
+                ),
+            }
+            user_ids = set()
+            for counts in figures.values():
+                user_ids.update(counts)
+            meeting.line_ids.unlink()
+            self.env["property.morning.meeting.line"].create(
+                [
+                    {
+                        "meeting_id": meeting.id,
+                        "user_id": user_id,
+                        **{
+                            key: counts.get(user_id, 0)
+                            for key, counts in figures.items()
+                        },
+                    }
+                    for user_id in sorted(user_ids)
+                ]
+            )
+
+
+class PropertyMorningMeetingLine(models.TransientModel):
+    _name = "property.morning.meeting.line"
+    _description = "Morning Meeting Board Line"
+    _order = "overdue_count desc, open_count desc, user_id"
+
+    meeting_id = fields.Many2one(
+        "property.morning.meeting", required=True, ondelete="cascade"
+    )
+    user_id = fields.Many2one("res.users", string="Staff Member", required=True)
+    received_count = fields.Integer(string="Registered Yesterday")
+    closed_count = fields.Integer(string="Closed Yesterday")
+    work_order_done_count = fields.Integer(string="Work Orders Done Yesterday")
+    callback_done_count = fields.Integer(string="Call-backs Yesterday")
+    open_count = fields.Integer(string="Open Items")
+    overdue_count = fields.Integer(string="Overdue Items")
+    open_work_order_count = fields.Integer(string="Open Work Orders")
+
+    def action_open_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_ticket_action"
+        )
+        domain = [("user_id", "=", self.user_id.id), ("state", "in", OPEN_STATES)]
+        if self.meeting_id.site_id:
+            domain.append(("site_id", "=", self.meeting_id.site_id.id))
+        action["domain"] = domain
+        action["context"] = {}
+        action["display_name"] = self.env._("Open items of %s", self.user_id.name)
+        return action
