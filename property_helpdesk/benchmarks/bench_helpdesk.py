@@ -19,33 +19,25 @@ Usage (from any directory where ``import odoo`` works):
 """
 
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date, datetime, timedelta
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 BENCH_TENANT = Path(__file__).resolve().parents[2] / "property_tenant" / "benchmarks"
 sys.path.insert(0, str(BENCH_TENANT))
 
-from bench_archive import free_port, odoo_addons_path, odoo_cmd  # noqa: E402
+from bench_archive import (  # noqa: E402
+    median_time,
+    odoo_addons_path,
+    odoo_cmd,
+    time_portal_page,
+)
 
 TODAY = date(2026, 11, 15)
 OPEN_BACKLOG = 1500
-
-
-def median_time(func, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples), max(samples)
 
 
 def setup_world(env):
@@ -308,67 +300,24 @@ def bench_in_process(db, addons_path, n_items, runs):
     return results
 
 
-def bench_portal(db, addons_path, runs):
-    port = free_port()
-    server = subprocess.Popen(
-        odoo_cmd(
-            db,
-            addons_path,
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            "--workers=0",
-            "--max-cron-threads=0",
-            f"--db-filter=^{db}$",
+def bench_portal(db, addons_path, runs, n_items):
+    med, worst = time_portal_page(
+        db,
+        addons_path,
+        "bench.tenant",
+        "bench.tenant",
+        "/my/requests",
+        b"BENCH/",
+        runs,
+    )
+    return [
+        (
+            f"portal /my/requests, tenant with {n_items // 200} items "
+            f"(median of {runs})",
+            med,
         ),
-        cwd="/tmp",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(CookieJar())
-    )
-    try:
-        for _ in range(120):
-            try:
-                opener.open(f"{base}/web/login", timeout=5)
-                break
-            except OSError:
-                time.sleep(1)
-        else:
-            raise RuntimeError("the Odoo server did not start")
-        payload = json.dumps(
-            {
-                "jsonrpc": "2.0",
-                "params": {
-                    "db": db,
-                    "login": "bench.tenant",
-                    "password": "bench.tenant",
-                },
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{base}/web/session/authenticate",
-            data=payload,
-            headers={"Content-Type": "application/json"},
-        )
-        answer = json.loads(opener.open(request, timeout=30).read())
-        if answer.get("error"):
-            raise RuntimeError(answer["error"])
-        opener.open(f"{base}/my/requests", timeout=60).read()
-
-        def page():
-            body = opener.open(f"{base}/my/requests", timeout=60).read()
-            assert b"BENCH/" in body or b"Benchmark item" in body
-
-        med, worst = median_time(page, runs)
-        return [
-            (f"portal /my/requests, tenant with 500 items (median of {runs})", med),
-            ("portal /my/requests (worst)", worst),
-        ]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        ("portal /my/requests (worst)", worst),
+    ]
 
 
 def main():
@@ -398,7 +347,7 @@ def main():
         )
         results.append(("install (setup)", time.perf_counter() - start))
         results += bench_in_process(args.db, addons_path, args.items, args.runs)
-        results += bench_portal(args.db, addons_path, args.runs)
+        results += bench_portal(args.db, addons_path, args.runs, args.items)
     finally:
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)

@@ -28,7 +28,13 @@ class PropertyFrontLog(models.Model):
 
     _name = "property.front.log"
     _description = "Front Desk Document and Parcel Log"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "property.sequence.mixin",
+    ]
+    _sequence_code = "property.front.log"
     _order = "received_at desc, id desc"
     _check_company_auto = True
 
@@ -157,14 +163,6 @@ class PropertyFrontLog(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.front.log") or self.env._("New")
         entries = super().create(vals_list)
         entries.filtered(
             lambda e: e.direction == "in" and e.partner_id

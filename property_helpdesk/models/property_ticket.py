@@ -74,7 +74,13 @@ ROOT_CAUSES = [
 class PropertyTicket(models.Model):
     _name = "property.ticket"
     _description = "Service Desk Item"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "property.sequence.mixin",
+    ]
+    _sequence_code = "property.ticket"
     _order = "priority desc, received_at desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -281,14 +287,6 @@ class PropertyTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.ticket") or self.env._("New")
         tickets = super().create(vals_list)
         for ticket in tickets.filtered("partner_id"):
             ticket.message_subscribe(partner_ids=ticket.partner_id.ids)

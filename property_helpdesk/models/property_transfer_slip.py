@@ -28,7 +28,8 @@ INSPECT_ACTIVITY = "property_helpdesk.mail_activity_data_slip_inspect"
 class PropertyTransferSlip(models.Model):
     _name = "property.transfer.slip"
     _description = "Information Transfer Slip"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "property.sequence.mixin"]
+    _sequence_code = "property.transfer.slip"
     _order = "id desc"
     _check_company_auto = True
 
@@ -151,18 +152,6 @@ class PropertyTransferSlip(models.Model):
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.transfer.slip") or self.env._("New")
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
         if any(slip.state not in ("draft", "cancel") for slip in self):

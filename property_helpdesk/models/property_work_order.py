@@ -15,7 +15,13 @@ WORK_ORDER_STATES = [
 class PropertyWorkOrder(models.Model):
     _name = "property.work.order"
     _description = "Work Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "property.sequence.mixin",
+    ]
+    _sequence_code = "property.work.order"
     _order = "planned_date, id desc"
     _check_company_auto = True
 
@@ -130,18 +136,14 @@ class PropertyWorkOrder(models.Model):
         help="The customer was called back after this work was completed.",
     )
 
+    @api.model
+    def _sequence_company(self, vals):
+        if vals.get("ticket_id"):
+            return self.env["property.ticket"].browse(vals["ticket_id"]).company_id
+        return super()._sequence_company(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env.company
-                if vals.get("ticket_id"):
-                    company = (
-                        self.env["property.ticket"].browse(vals["ticket_id"]).company_id
-                    )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.work.order") or self.env._("New")
         work_orders = super().create(vals_list)
         for work_order in work_orders.filtered("user_id"):
             work_order._notify_assignee()

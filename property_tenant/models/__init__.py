@@ -1,3 +1,4 @@
+from . import property_sequence_mixin
 from . import property_site
 from . import property_building
 from . import property_unit

@@ -11,7 +11,8 @@ CHECK_STATES = [
 class PropertyArchiveCheck(models.Model):
     _name = "property.archive.check"
     _description = "Periodic Archive Check"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "property.sequence.mixin"]
+    _sequence_code = "property.archive.check"
     _order = "planned_date desc, id desc"
     _check_company_auto = True
 
@@ -56,18 +57,14 @@ class PropertyArchiveCheck(models.Model):
         string="Incomplete Archives at Check", readonly=True, copy=False
     )
 
+    @api.model
+    def _sequence_company(self, vals):
+        if vals.get("site_id"):
+            return self.env["property.site"].browse(vals["site_id"]).company_id
+        return super()._sequence_company(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env.company
-                if vals.get("site_id"):
-                    company = (
-                        self.env["property.site"].browse(vals["site_id"]).company_id
-                    )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.archive.check") or self.env._("New")
         checks = super().create(vals_list)
         for check in checks.filtered(lambda c: c.user_id and c.state == "planned"):
             check.activity_schedule(

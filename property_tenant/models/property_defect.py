@@ -18,7 +18,8 @@ DEFECT_STATES = [
 class PropertyDefect(models.Model):
     _name = "property.defect"
     _description = "Legacy Construction Defect"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "property.sequence.mixin"]
+    _sequence_code = "property.defect"
     _order = "state, found_date desc, id desc"
     _check_company_auto = True
 
@@ -88,19 +89,11 @@ class PropertyDefect(models.Model):
     )
     resolution = fields.Html()
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env.company
-                if vals.get("unit_id"):
-                    company = (
-                        self.env["property.unit"].browse(vals["unit_id"]).company_id
-                    )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.defect") or self.env._("New")
-        return super().create(vals_list)
+    @api.model
+    def _sequence_company(self, vals):
+        if vals.get("unit_id"):
+            return self.env["property.unit"].browse(vals["unit_id"]).company_id
+        return super()._sequence_company(vals)
 
     @api.depends("warranty_end_date")
     def _compute_under_warranty(self):

@@ -34,8 +34,14 @@ REQUIRABLE_FIELDS = [
 class PropertyOccupancy(models.Model):
     _name = "property.occupancy"
     _description = "Occupancy (Tenant Archive)"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "property.sequence.mixin",
+    ]
     _order = "move_in_date desc, id desc"
+    _sequence_code = "property.occupancy"
     _check_company_auto = True
     _rec_names_search = ["name", "unit_id.code", "tenant_id.name"]
 
@@ -160,18 +166,14 @@ class PropertyOccupancy(models.Model):
         help="The required documents and fields that the archive still lacks.",
     )
 
+    @api.model
+    def _sequence_company(self, vals):
+        if vals.get("unit_id"):
+            return self.env["property.unit"].browse(vals["unit_id"]).company_id
+        return super()._sequence_company(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env.company
-                if vals.get("unit_id"):
-                    company = (
-                        self.env["property.unit"].browse(vals["unit_id"]).company_id
-                    )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("property.occupancy") or self.env._("New")
         occupancies = super().create(vals_list)
         occupancies.unit_id._sync_status_from_occupancy()
         return occupancies
