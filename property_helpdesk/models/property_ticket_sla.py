@@ -1,5 +1,7 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import format_datetime, sql
@@ -444,7 +446,10 @@ class PropertyTicket(models.Model):
 
     def _sla_escalate(self, target, now):
         escalated = self.browse()
-        for ticket in self:
+        # one activity per breach, without an e-mail each: the supervisor
+        # gets a single digest of the batch instead (see _sla_send_digest)
+        quiet = self.with_context(mail_activity_quick_update=True)
+        for ticket in quiet:
             try:
                 with self.env.cr.savepoint():
                     ticket._sla_escalate_one(target)
@@ -454,7 +459,51 @@ class PropertyTicket(models.Model):
                     "SLA escalation of %s failed for item %s", target, ticket.id
                 )
                 ticket._sla_escalation_failed(target, error)
+        escalated = escalated.with_env(self.env)
+        escalated._sla_send_digest(target)
         return escalated
+
+    def _sla_send_digest(self, target):
+        """One e-mail per supervisor listing the items of ``self`` that just
+        missed their ``target``, queued in the mail queue."""
+        Mail = self.env["mail.mail"].sudo()
+        base_url = self[:1].get_base_url()
+        for user, tickets in self.grouped(lambda t: t._sla_escalation_user()).items():
+            if not user or not user.email:
+                continue
+            tickets = tickets.with_context(lang=user.lang or self.env.lang)
+            env = tickets.env
+            target_label = (
+                env._("response") if target == "response" else env._("resolution")
+            )
+            rows = Markup("").join(
+                Markup('<li><a href="%s">%s</a></li>')
+                % (
+                    f"{base_url}/odoo/action-property_helpdesk.property_ticket_action/"
+                    f"{ticket.id}",
+                    ticket.display_name,
+                )
+                for ticket in tickets
+            )
+            Mail.create(
+                {
+                    "subject": env._(
+                        "%(count)s service items missed their %(target)s target",
+                        count=len(tickets),
+                        target=target_label,
+                    ),
+                    "body_html": Markup("<p>%s</p><ul>%s</ul>")
+                    % (
+                        env._(
+                            "Each of them has a follow-up activity for you in "
+                            "the service desk."
+                        ),
+                        rows,
+                    ),
+                    "recipient_ids": [(4, user.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
 
     def _sla_escalation_user(self):
         """Who acts on a missed target: the policy's supervisor, else the

@@ -522,6 +522,27 @@ class TestSla(TransactionCase):
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
+    def test_escalation_digest_per_supervisor(self):
+        """A backlog of breaches gives the supervisor one activity per item
+        and a single digest e-mail per run, not one e-mail per activity."""
+        tickets = self._ticket() | self._ticket() | self._ticket()
+        Mail = self.env["mail.mail"]
+        to_supervisor = [("recipient_ids", "in", self.supervisor.partner_id.ids)]
+        before = Mail.search(to_supervisor)
+        with freeze_time(datetime(2026, 3, 9, 4, 30)):
+            escalated = self.env["property.ticket"]._cron_sla_escalation()
+        self.assertEqual(escalated, tickets)
+        self.assertEqual(len(self._escalations(tickets)), 3)
+        digest = Mail.search(to_supervisor) - before
+        self.assertEqual(len(digest), 1)
+        self.assertIn("3 service items missed their response target", digest.subject)
+        for ticket in tickets:
+            self.assertIn(ticket.name, digest.body_html)
+        # nothing new: no second digest
+        with freeze_time(datetime(2026, 3, 9, 5, 30)):
+            self.env["property.ticket"]._cron_sla_escalation()
+        self.assertEqual(Mail.search(to_supervisor) - before, digest)
+
     def test_escalation_once_per_breach(self):
         late = self._ticket()
         on_time = self._ticket(received_at=MONDAY_1000_LOCAL)
