@@ -33,6 +33,7 @@ class PropertyFrontLog(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "property.sequence.mixin",
+        "property.unit.link.mixin",
     ]
     _sequence_code = "property.front.log"
     _order = "received_at desc, id desc"
@@ -63,55 +64,17 @@ class PropertyFrontLog(models.Model):
         index=True,
         copy=False,
     )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
-    )
-    site_id = fields.Many2one(
-        "property.site",
-        required=True,
-        index=True,
-        check_company=True,
-        ondelete="restrict",
-    )
     sender = fields.Char(
         required=True, help="Who sends the item: company, courier or person."
     )
     carrier_ref = fields.Char(
         string="Waybill Number", help="Courier or fax reference, if any."
     )
-    unit_id = fields.Many2one(
-        "property.unit",
-        index=True,
-        check_company=True,
-        ondelete="restrict",
-        domain="[('site_id', '=', site_id)]",
-    )
-    occupancy_id = fields.Many2one(
-        "property.occupancy",
-        string="Tenant Archive",
-        compute="_compute_occupancy_id",
-        store=True,
-        readonly=False,
-        index=True,
-        check_company=True,
-        domain="[('unit_id', '=', unit_id), ('state', '=', 'active')]",
-    )
     partner_id = fields.Many2one(
-        "res.partner",
         string="Tenant",
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        index=True,
         tracking=True,
         help="The tenant the item is for (incoming) or who sends it (outgoing). "
         "Only this tenant sees the entry in the customer portal.",
-    )
-    commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True
     )
     recipient_contact = fields.Char(
         string="Recipient",
@@ -183,18 +146,6 @@ class PropertyFrontLog(models.Model):
             parts = [entry.name, item_types.get(entry.item_type), who]
             entry.display_name = " - ".join(p for p in parts if p)
 
-    @api.depends("unit_id")
-    def _compute_occupancy_id(self):
-        for entry in self:
-            if entry.unit_id and entry.occupancy_id.unit_id != entry.unit_id:
-                entry.occupancy_id = entry.unit_id.current_occupancy_id
-
-    @api.depends("occupancy_id")
-    def _compute_partner_id(self):
-        for entry in self:
-            if entry.occupancy_id and not entry.partner_id:
-                entry.partner_id = entry.occupancy_id.tenant_id
-
     @api.depends("partner_id")
     def _compute_recipient_phone(self):
         for entry in self:
@@ -202,11 +153,6 @@ class PropertyFrontLog(models.Model):
                 entry.recipient_phone = (
                     entry.partner_id.phone or entry.partner_id.mobile
                 )
-
-    @api.onchange("unit_id")
-    def _onchange_unit_id(self):
-        if self.unit_id:
-            self.site_id = self.unit_id.site_id
 
     # ------------------------------------------------------------------
     # Steps

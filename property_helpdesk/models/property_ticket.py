@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..utils import is_satisfied
 
@@ -79,6 +79,7 @@ class PropertyTicket(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "property.sequence.mixin",
+        "property.unit.link.mixin",
     ]
     _sequence_code = "property.ticket"
     _order = "priority desc, received_at desc, id desc"
@@ -110,51 +111,13 @@ class PropertyTicket(models.Model):
     )
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
-    )
-    site_id = fields.Many2one(
-        "property.site",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-    )
-    unit_id = fields.Many2one(
-        "property.unit",
-        index=True,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-        domain="[('site_id', '=', site_id)]",
-    )
-    occupancy_id = fields.Many2one(
-        "property.occupancy",
-        compute="_compute_occupancy_id",
-        store=True,
-        readonly=False,
-        index=True,
-        check_company=True,
-        string="Tenant Archive",
-        domain="[('unit_id', '=', unit_id), ('state', '=', 'active')]",
-    )
+    site_id = fields.Many2one(tracking=True)
+    unit_id = fields.Many2one(tracking=True)
     partner_id = fields.Many2one(
-        "res.partner",
         string="Customer",
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        index=True,
         tracking=True,
         help="The tenant or resident; leave empty for a caller who is not in "
         "the archive yet and fill the contact.",
-    )
-    commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True
     )
     contact_name = fields.Char(tracking=True)
     contact_phone = fields.Char(tracking=True)
@@ -339,18 +302,6 @@ class PropertyTicket(models.Model):
         for ticket in self:
             ticket.is_open = ticket.state in OPEN_STATES
 
-    @api.depends("unit_id")
-    def _compute_occupancy_id(self):
-        for ticket in self:
-            if ticket.unit_id and ticket.occupancy_id.unit_id != ticket.unit_id:
-                ticket.occupancy_id = ticket.unit_id.current_occupancy_id
-
-    @api.depends("occupancy_id")
-    def _compute_partner_id(self):
-        for ticket in self:
-            if ticket.occupancy_id and not ticket.partner_id:
-                ticket.partner_id = ticket.occupancy_id.tenant_id
-
     @api.depends("solution_ids.state")
     def _compute_approved_solution_id(self):
         for ticket in self:
@@ -385,27 +336,10 @@ class PropertyTicket(models.Model):
         for ticket in self:
             ticket.needs_callback = ticket._callback_required()
 
-    @api.onchange("unit_id")
-    def _onchange_unit_id(self):
-        if self.unit_id:
-            self.site_id = self.unit_id.site_id
-
     @api.onchange("category_id")
     def _onchange_category_id(self):
         if self.category_id.department_id and not self.department_id:
             self.department_id = self.category_id.department_id
-
-    @api.constrains("unit_id", "site_id")
-    def _check_unit_site(self):
-        for ticket in self:
-            if ticket.unit_id and ticket.unit_id.site_id != ticket.site_id:
-                raise ValidationError(
-                    self.env._(
-                        "Unit %(unit)s is not part of site %(site)s.",
-                        unit=ticket.unit_id.code,
-                        site=ticket.site_id.name,
-                    )
-                )
 
     # ------------------------------------------------------------------
     # Gates
