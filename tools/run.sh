@@ -123,6 +123,11 @@ else
     done
     step "database '$DB': updating ${TO_UPDATE[*]:-nothing}; installing ${TO_INSTALL[*]:-nothing}"
 fi
+# Odoo's demo payment provider, so that tenants can try paying a bill online
+# in the demo (test mode: no money moves).
+if [[ ${#TO_UPDATE[@]} -eq 0 ]] || ! printf '%s\n' "${INSTALLED[@]}" | grep -qx payment_demo; then
+    TO_INSTALL+=(payment_demo)
+fi
 INIT_ARGS=()
 ((${#TO_INSTALL[@]})) && INIT_ARGS+=(-i "$(IFS=,; echo "${TO_INSTALL[*]}")")
 ((${#TO_UPDATE[@]})) && INIT_ARGS+=(-u "$(IFS=,; echo "${TO_UPDATE[*]}")")

@@ -180,6 +180,9 @@ fi
 
 ADDONS_PATH="$(IFS=,; echo "${ADDONS_DIRS[*]}")"
 MODULES_CSV="$(IFS=,; echo "${MODULES[*]}")"
+# Odoo's demo payment provider: the portal tour pays a bill with it.  A test
+# and demo tool, not a dependency of any module of the suite.
+TEST_TOOLS_CSV="payment_demo"
 
 # Connection options for Odoo, from the libpq environment variables.
 ODOO_DB_ARGS=()
@@ -227,7 +230,7 @@ install_rc=0
 python3 -m odoo \
     --addons-path="$ADDONS_PATH" "${ODOO_DB_ARGS[@]}" \
     -d "$DB" --db-filter="^${DB}\$" \
-    -i "$MODULES_CSV" --stop-after-init --no-http \
+    -i "$MODULES_CSV,$TEST_TOOLS_CSV" --stop-after-init --no-http \
     --log-level=info --logfile="$INSTALL_LOG" >>"$INSTALL_LOG" 2>&1 || install_rc=$?
 
 # Log records of level WARNING/ERROR/CRITICAL (with their continuation lines,

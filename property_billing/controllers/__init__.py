@@ -1,0 +1,3 @@
+from . import portal_shared_cost
+from . import portal
+from . import billing_xlsx

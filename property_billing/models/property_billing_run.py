@@ -1,0 +1,1481 @@
+import io
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+import psycopg2
+import xlsxwriter
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+from ..billing import (
+    add_months,
+    apportion,
+    clip,
+    cycle_bounds,
+    days_late,
+    late_fee,
+    month_end,
+    month_start,
+    prorate,
+    tiered_amount,
+    to_decimal,
+)
+from .property_meter import CACHE_KEY, ConsumptionCache
+
+_logger = logging.getLogger(__name__)
+
+RUN_STATES = [
+    ("draft", "Draft"),
+    ("previewed", "Previewed"),
+    ("generating", "Generating"),
+    ("generated", "Invoices Generated"),
+    ("posting", "Posting"),
+    ("posted", "Posted"),
+    ("cancel", "Cancelled"),
+]
+
+LINE_STATES = [
+    ("to_bill", "To Bill"),
+    ("billed", "Billed"),
+    ("duplicate", "Already Billed"),
+    ("skipped", "Skipped"),
+]
+
+# Invoices are created and posted this many at a time: memory stays bounded
+# by the batch, not by the number of tenant archives.
+GENERATE_BATCH = 250
+POST_BATCH = 250
+
+# Invoices of a run carry no chatter message or tracking of their own: the run
+# is their audit trail (who generated and posted what, when).
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
+
+
+class PropertyBillingRun(models.Model):
+    """A billing run (收费批次) of a site for one month: preview the charges
+    of every billing plan, generate one draft invoice per payer, post them."""
+
+    _name = "property.billing.run"
+    _description = "Billing Run"
+    _inherit = ["mail.thread", "mail.activity.mixin", "property.sequence.mixin"]
+    _order = "period_start desc, id desc"
+    _check_company_auto = True
+    _sequence_code = "property.billing.run"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    site_id = fields.Many2one(
+        "property.site",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        related="site_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_start = fields.Date(
+        string="Billing Month",
+        required=True,
+        tracking=True,
+        default=lambda self: month_start(fields.Date.context_today(self)),
+    )
+    period_end = fields.Date(compute="_compute_period_end", store=True)
+    invoice_date = fields.Date(
+        compute="_compute_invoice_date", store=True, readonly=False, tracking=True
+    )
+    due_date = fields.Date(
+        compute="_compute_due_date", store=True, readonly=False, tracking=True
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+    )
+    state = fields.Selection(
+        RUN_STATES, default="draft", required=True, tracking=True, index=True
+    )
+    scheduled = fields.Boolean(
+        readonly=True, help="Started by the scheduled billing of the site."
+    )
+    line_ids = fields.One2many("property.billing.run.line", "run_id", string="Charges")
+    error_ids = fields.One2many("property.billing.run.error", "run_id", string="Errors")
+    move_ids = fields.One2many(
+        "account.move", "property_billing_run_id", string="Invoices"
+    )
+    plan_count = fields.Integer(string="Billing Plans", readonly=True)
+    job_ids = fields.One2many("property.billing.run.job", "run_id", string="Jobs")
+    progress = fields.Float(compute="_compute_figures")
+    line_count = fields.Integer(compute="_compute_figures")
+    warning_count = fields.Integer(compute="_compute_figures")
+    error_count = fields.Integer(compute="_compute_figures")
+    invoice_count = fields.Integer(compute="_compute_figures")
+    amount_total = fields.Monetary(compute="_compute_figures")
+
+    _sql_constraints = [
+        (
+            "period_first_day",
+            "CHECK(EXTRACT(DAY FROM period_start) = 1)",
+            "A billing run starts on the first day of a month.",
+        ),
+    ]
+
+    @api.model
+    def _sequence_company(self, vals):
+        site = self.env["property.site"].browse(vals.get("site_id"))
+        return site.company_id or self.env.company
+
+    @api.depends("period_start")
+    def _compute_period_end(self):
+        for run in self:
+            run.period_end = run.period_start and month_end(run.period_start)
+
+    @api.depends("period_start")
+    def _compute_invoice_date(self):
+        for run in self:
+            if not run.invoice_date and run.period_start:
+                run.invoice_date = run.period_start
+
+    @api.depends("invoice_date", "site_id")
+    def _compute_due_date(self):
+        for run in self:
+            if run.invoice_date:
+                run.due_date = run.invoice_date + timedelta(
+                    days=run.site_id.billing_due_days or 0
+                )
+
+    @api.depends("site_id")
+    def _compute_journal_id(self):
+        for run in self:
+            run.journal_id = run.site_id.billing_journal_id or self.env[
+                "account.journal"
+            ].search(
+                [
+                    *self.env["account.journal"]._check_company_domain(
+                        run.company_id or self.env.company
+                    ),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            )
+
+    def _compute_figures(self):
+        Line = self.env["property.billing.run.line"]
+        lines = {
+            run: (count, amount)
+            for run, count, amount in Line._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count", "amount:sum"]
+            )
+        }
+        warnings = dict(
+            Line._read_group(
+                [("run_id", "in", self.ids), ("warning", "!=", False)],
+                ["run_id"],
+                ["__count"],
+            )
+        )
+        errors = dict(
+            self.env["property.billing.run.error"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        invoices = dict(
+            self.env["account.move"]._read_group(
+                [("property_billing_run_id", "in", self.ids)],
+                ["property_billing_run_id"],
+                ["__count"],
+            )
+        )
+        done = dict(
+            Line._read_group(
+                [("run_id", "in", self.ids), ("state", "!=", "to_bill")],
+                ["run_id"],
+                ["__count"],
+            )
+        )
+        for run in self:
+            run.line_count, run.amount_total = lines.get(run, (0, 0.0))
+            run.progress = (
+                100.0 * done.get(run, 0) / run.line_count if run.line_count else 0.0
+            )
+            run.warning_count = warnings.get(run, 0)
+            run.error_count = errors.get(run, 0)
+            run.invoice_count = invoices.get(run, 0)
+
+    @api.depends("site_id", "period_start")
+    def _compute_display_name(self):
+        for run in self:
+            period = run.period_start and run.period_start.strftime("%Y-%m") or ""
+            run.display_name = f"{run.name} {run.site_id.code or ''} {period}".strip()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        if any(run.move_ids for run in self):
+            raise UserError(
+                self.env._(
+                    "A billing run with invoices cannot be deleted; cancel its "
+                    "invoices with credit notes instead."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Charges
+    # ------------------------------------------------------------------
+    def _plan_domain(self):
+        self.ensure_one()
+        return [
+            ("site_id", "=", self.site_id.id),
+            ("state", "=", "running"),
+            ("date_start", "<=", self.period_end),
+            "|",
+            ("date_end", "=", False),
+            # an arrears cycle may end up to a year before the run's month
+            ("date_end", ">=", add_months(self.period_start, -12)),
+        ]
+
+    def _plan_charge_context(self):
+        """What every charge of the run looks up, loaded once per run."""
+        self.ensure_one()
+        return {
+            "standards": self.env["property.fee.standard"]._standards_by_item(
+                self.site_id
+            ),
+        }
+
+    def _standard(self, ctx, item, occupancy, on_date):
+        standard = self.env["property.fee.standard"]._pick(
+            ctx["standards"].get(item.id, []),
+            occupancy.unit_id.usage,
+            occupancy.tenant_kind,
+            on_date,
+        )
+        if not standard:
+            raise UserError(
+                self.env._(
+                    "No approved fee standard of %(item)s for unit %(unit)s "
+                    "on %(date)s: nothing may be billed without one.",
+                    item=item.name,
+                    unit=occupancy.unit_id.code,
+                    date=on_date,
+                )
+            )
+        return standard
+
+    def _cycle_range(self, plan):
+        """``(cycle start, billed start, billed end)`` of ``plan`` billed by
+        this run, or ``None``.  In advance, a run bills the cycle whose
+        billed range starts in its month; in arrears, the cycle whose billed
+        range ends in its month.  The billed range is the cycle clipped to
+        the plan's (and so the tenant's) dates."""
+        self.ensure_one()
+        if plan.timing == "advance":
+            cycle_start, cycle_end = cycle_bounds(self.period_start, plan.cycle)
+            billed = clip(cycle_start, cycle_end, plan.date_start, plan.date_end)
+            if billed and month_start(billed[0]) == self.period_start:
+                return cycle_start, billed[0], billed[1]
+            return None
+        # in arrears: the cycle containing the run's month, or the earlier
+        # cycle cut short by the end of the plan
+        cycle_start, cycle_end = cycle_bounds(self.period_start, plan.cycle)
+        billed = clip(cycle_start, cycle_end, plan.date_start, plan.date_end)
+        if billed and month_start(billed[1]) == self.period_start:
+            return cycle_start, billed[0], billed[1]
+        return None
+
+    def _label(self, item, unit, start, end, detail=None):
+        label = f"{item.name} {unit.code} {start:%Y-%m-%d}~{end:%Y-%m-%d}"
+        return f"{label} ({detail})" if detail else label
+
+    def _collect_plan_charges(self, plan, ctx):
+        """The charges of one billing plan for this run, as a list of dicts
+        (see the module's design notes); raise to fail the plan's tenant
+        archive as a whole.  Other charges (shared costs, late fees) are
+        added by overriding this method."""
+        self.ensure_one()
+        occupancy = plan.occupancy_id
+        unit = occupancy.unit_id
+        charges = []
+        cycle = None
+        for line in plan.line_ids:
+            item = line.item_id
+            if item.kind in ("area", "fixed"):
+                cycle = cycle or self._cycle_range(plan) or False
+                if not cycle:
+                    continue
+                cycle_start, start, end = cycle
+                quantity = line.quantity or (unit.area if item.kind == "area" else 1.0)
+
+                def monthly(day, item=item, quantity=quantity):
+                    return quantity * self._standard(ctx, item, occupancy, day).rate
+
+                first_standard = self._standard(ctx, item, occupancy, start)
+                changes = any(
+                    s.date_from > start and s.date_from <= end
+                    for s in ctx["standards"].get(item.id, [])
+                )
+                if changes:
+                    amount = prorate(None, start, end, rate_on=monthly)
+                else:
+                    amount = prorate(quantity * first_standard.rate, start, end)
+                detail = (
+                    self.env._(
+                        "%(quantity)s m² × %(rate)s",
+                        quantity=float_round(quantity, 2),
+                        rate=first_standard.rate,
+                    )
+                    if item.kind == "area"
+                    else None
+                )
+                charges.append(
+                    {
+                        "plan": plan,
+                        "item": item,
+                        "standard": first_standard,
+                        "period_start": cycle_start,
+                        "billed_start": start,
+                        "billed_end": end,
+                        "quantity": 1.0,
+                        "price_unit": float(amount),
+                        "name": self._label(item, unit, start, end, detail),
+                        "warning": False,
+                    }
+                )
+            elif item.kind == "metered":
+                start = max(self.period_start, plan.date_start)
+                end = min(self.period_end, plan.date_end or self.period_end)
+                if start > end:
+                    continue
+                standard = self._standard(ctx, item, occupancy, end)
+                usage = self.env["property.meter"]._billing_consumption(
+                    unit, item.meter_type, start, end
+                )
+                warnings = list(usage.get("warnings") or [])
+                quantity = usage.get("quantity") or 0.0
+                if usage.get("missing"):
+                    charges.append(
+                        {
+                            "plan": plan,
+                            "item": item,
+                            "standard": standard,
+                            "period_start": self.period_start,
+                            "billed_start": start,
+                            "billed_end": end,
+                            "quantity": 0.0,
+                            "price_unit": 0.0,
+                            "name": self._label(item, unit, start, end),
+                            "warning": "\n".join(warnings),
+                            "skip": True,
+                        }
+                    )
+                    continue
+                if standard.tier_ids:
+                    price_unit, qty = (
+                        float(tiered_amount(quantity, standard._tiers())),
+                        1.0,
+                    )
+                    detail = self.env._(
+                        "%(quantity)s %(uom)s, tiered",
+                        quantity=quantity,
+                        uom=item.uom_name or "",
+                    )
+                else:
+                    price_unit, qty = standard.rate, quantity
+                    detail = None
+                charges.append(
+                    {
+                        "plan": plan,
+                        "item": item,
+                        "standard": standard,
+                        "period_start": self.period_start,
+                        "billed_start": start,
+                        "billed_end": end,
+                        "quantity": qty,
+                        "price_unit": price_unit,
+                        "name": self._label(item, unit, start, end, detail),
+                        "warning": "\n".join(warnings) or False,
+                        "reading_ids": usage.get("reading_ids"),
+                    }
+                )
+        return charges
+
+    # ------------------------------------------------------------------
+    # Where the charges of a run come from: the billing plans, the shared
+    # costs (公摊) and the late fees (滞纳金)
+    # ------------------------------------------------------------------
+    def _charge_context(self):
+        """What every charge of the run looks up, loaded once per run."""
+        ctx = self._plan_charge_context()
+        ctx["shared_cost_lines"] = self._unbilled_shared_cost_lines()
+        ctx["late_fees"] = self._late_fee_context(ctx)
+        return ctx
+
+    def _collect_charges(self, plan, ctx):
+        """The charges of one billing plan for this run, as a list of dicts
+        (see ``_collect_plan_charges``); raise to fail the plan's tenant
+        archive as a whole."""
+        return (
+            self._collect_plan_charges(plan, ctx)
+            + self._shared_cost_charges(plan, ctx)
+            + self._late_fee_charges(plan, ctx)
+        )
+
+    def _line_vals(self, plan, charge, billed, waivers):
+        vals = self._plan_line_vals(plan, charge, billed, waivers)
+        if charge.get("shared_cost_line"):
+            vals["shared_cost_line_id"] = charge["shared_cost_line"].id
+        if charge.get("late_fees"):
+            vals["late_fee_ids"] = [Command.create(d) for d in charge["late_fees"]]
+        return vals
+
+    def action_preview(self):
+        """Compute every billing plan's charges into the run's lines (the
+        pre-bill review).  One meter-consumption cache serves the whole
+        preview: meters are loaded a site at a time, not a unit at a time."""
+        if not isinstance(self.env.context.get(CACHE_KEY), ConsumptionCache):
+            return self.with_context(**{CACHE_KEY: ConsumptionCache()}).action_preview()
+        self._preview()
+        self._shared_cost_orphan_errors()
+        return True
+
+    def _create_invoices(self, groups):
+        moves = self._create_plan_invoices(groups)
+        self._link_shared_cost_keys(moves)
+        return moves
+
+    # ------------------------------------------------------------------
+    # Preview
+    # ------------------------------------------------------------------
+    def _preview(self):
+        """Compute every billing plan's charges into the run's lines (the
+        pre-bill review).  A plan whose charges cannot be computed is listed
+        among the errors; the others are previewed."""
+        for run in self:
+            if run.state not in ("draft", "previewed"):
+                raise UserError(
+                    self.env._("Only a draft or previewed run can be previewed again.")
+                )
+            run._check_can_run()
+            run.line_ids.unlink()
+            run.error_ids.unlink()
+            plans = self.env["property.billing.plan"].search(run._plan_domain())
+            ctx = run._charge_context()
+            Waiver = self.env["property.fee.waiver"]
+            waivers = defaultdict(list)
+            for waiver in Waiver.search(
+                [
+                    ("site_id", "=", run.site_id.id),
+                    ("state", "=", "approved"),
+                    ("date_to", ">=", add_months(run.period_start, -12)),
+                ]
+            ):
+                waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
+            line_vals, error_vals = [], []
+            for batch_start in range(0, len(plans), GENERATE_BATCH):
+                batch = plans[batch_start : batch_start + GENERATE_BATCH]
+                billed = run._billed_keys(batch.occupancy_id)
+                for plan in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            charges = run._collect_charges(plan, ctx)
+                    except (UserError, ValidationError) as error:
+                        error_vals.append(run._error_vals(plan, error))
+                        continue
+                    except Exception as error:  # noqa: BLE001  a bad archive never stops the run
+                        _logger.exception(
+                            "Billing run %s: plan %s failed", run.name, plan.id
+                        )
+                        error_vals.append(run._error_vals(plan, error))
+                        continue
+                    for charge in charges:
+                        line_vals.append(run._line_vals(plan, charge, billed, waivers))
+            self.env["property.billing.run.line"].create(line_vals)
+            self.env["property.billing.run.error"].create(error_vals)
+            run.write(
+                {
+                    "state": "previewed",
+                    "plan_count": len(plans),
+                }
+            )
+        return True
+
+    def _billed_keys(self, occupancies):
+        keys = self.env["property.billing.key"].search_fetch(
+            [("occupancy_id", "in", occupancies.ids)],
+            ["occupancy_id", "item_id", "period_start"],
+        )
+        return {(k.occupancy_id.id, k.item_id.id, k.period_start) for k in keys}
+
+    def _error_vals(self, plan, error):
+        message = error.args[0] if getattr(error, "args", None) else str(error)
+        return {
+            "run_id": self.id,
+            "plan_id": plan.id,
+            "occupancy_id": plan.occupancy_id.id,
+            "message": str(message),
+        }
+
+    def _plan_line_vals(self, plan, charge, billed, waivers):
+        occupancy = plan.occupancy_id
+        item = charge["item"]
+        key = (occupancy.id, item.id, charge["period_start"])
+        discount = self.env["property.fee.waiver"]._waived_percent(
+            waivers.get((occupancy.id, item.id), []),
+            charge["billed_start"],
+            charge["billed_end"],
+        )
+        state = "to_bill"
+        warning = charge.get("warning") or False
+        if key in billed:
+            state = "duplicate"
+        elif charge.get("skip"):
+            state = "skipped"
+        return {
+            "run_id": self.id,
+            "plan_id": plan.id,
+            "occupancy_id": occupancy.id,
+            "payer_id": plan.payer_id.id,
+            "item_id": item.id,
+            "standard_id": charge["standard"].id,
+            "period_start": charge["period_start"],
+            "billed_start": charge["billed_start"],
+            "billed_end": charge["billed_end"],
+            "name": charge["name"],
+            "quantity": charge["quantity"],
+            "price_unit": charge["price_unit"],
+            "discount": discount,
+            "warning": warning,
+            "state": state,
+            "source_ref": charge.get("source_ref") or False,
+        }
+
+    def _check_can_run(self):
+        self.ensure_one()
+        if not self.env.user.has_group("property_billing.group_property_fee_collector"):
+            raise UserError(self.env._("Only fee collectors can prepare billing runs."))
+        if not self.journal_id:
+            raise UserError(
+                self.env._(
+                    "Choose the sales journal of run %(run)s (or of its site).",
+                    run=self.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Generate
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group(
+            "property_billing.group_property_billing_manager"
+        ):
+            raise UserError(
+                self.env._("Only a billing manager can generate and post billing runs.")
+            )
+
+    def _sync_limit(self):
+        """Runs of up to this many payers are invoiced at once in the user's
+        request; larger runs are split into batch jobs processed in the
+        background (by as many cron workers as the server runs)."""
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("property_billing.sync_limit", 500)
+        )
+
+    def action_generate(self):
+        """One draft invoice per payer from the previewed lines.  The billed
+        keys are inserted with the invoices: a charge billed meanwhile (by
+        another run) is marked "already billed" instead of being invoiced
+        twice, and the rest of the run goes on."""
+        return self._start_billing(post=False)
+
+    def action_generate_post(self):
+        """Generate and post in one pass (what a scheduled run does)."""
+        return self._start_billing(post=True)
+
+    def _start_billing(self, post):
+        self._check_manager()
+        for run in self:
+            if run.state != "previewed":
+                raise UserError(
+                    self.env._("Preview the run before generating invoices.")
+                )
+            groups = run._payer_groups()
+            if len(groups) <= run._sync_limit():
+                run._bill_groups(groups, post=post)
+                run._finish_billing(post=post)
+            else:
+                run._queue_jobs(groups, post=post)
+        return True
+
+    def _payer_groups(self, domain=None):
+        """``[(payer, [run line ids], [plan ids])]`` of the charges to bill,
+        in a stable order."""
+        self.ensure_one()
+        return self.env["property.billing.run.line"]._read_group(
+            [("run_id", "=", self.id), ("state", "=", "to_bill"), *(domain or [])],
+            ["payer_id"],
+            ["id:array_agg", "plan_id:array_agg"],
+            order="payer_id",
+        )
+
+    def _bill_groups(self, groups, post):
+        """Invoice (and post) ``groups`` a batch at a time, clearing the
+        cache between batches so that memory does not grow with the run."""
+        run_id = self.id
+        for batch_start in range(0, len(groups), GENERATE_BATCH):
+            run = self.browse(run_id)
+            run._bill_batch(groups[batch_start : batch_start + GENERATE_BATCH], post)
+            self.env.flush_all()
+            self.env.invalidate_all()
+
+    def _bill_batch(self, batch, post):
+        self.ensure_one()
+        Line = self.env["property.billing.run.line"]
+        moves = self.env["account.move"]
+        try:
+            with self.env.cr.savepoint():
+                moves = self._create_invoices([group[:2] for group in batch])
+        except psycopg2.Error:
+            # another run billed some of these charges meanwhile: invoice
+            # payer by payer so that only the billed ones are left out
+            for group in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        moves |= self._create_invoices([group[:2]])
+                except psycopg2.IntegrityError:
+                    Line.browse(group[1]).write({"state": "duplicate"})
+        if post and moves:
+            self._post_moves(moves)
+
+    def _queue_jobs(self, groups, post):
+        self.ensure_one()
+        Job = self.env["property.billing.run.job"]
+        Line = self.env["property.billing.run.line"]
+        for sequence, batch_start in enumerate(range(0, len(groups), GENERATE_BATCH)):
+            batch = groups[batch_start : batch_start + GENERATE_BATCH]
+            job = Job.create({"run_id": self.id, "sequence": sequence, "post": post})
+            Line.browse([i for group in batch for i in group[1]]).write(
+                {"job_id": job.id}
+            )
+        self.state = "generating"
+        self.env.ref(
+            "property_billing.ir_cron_property_billing_run_jobs"
+        ).sudo()._trigger()
+
+    def _finish_billing(self, post):
+        self.ensure_one()
+        self.write({"state": "posted" if post else "generated"})
+        body = (
+            self.env._(
+                "%(count)s invoices generated and posted for %(amount)s.",
+                count=self.invoice_count,
+                amount=self.currency_id.format(self.amount_total),
+            )
+            if post
+            else self.env._(
+                "%(count)s invoices generated for %(amount)s.",
+                count=self.invoice_count,
+                amount=self.currency_id.format(self.amount_total),
+            )
+        )
+        self.message_post(body=body)
+
+    def _create_plan_invoices(self, groups):
+        """Invoices (and their billed keys) of ``groups`` of
+        ``(payer, line ids)``, in one batch."""
+        Line = self.env["property.billing.run.line"]
+        analytic = self.site_id._billing_analytic_account()
+        distribution = {str(analytic.id): 100} if analytic else False
+        # one recordset for the whole batch: its fields are read in one go
+        all_lines = Line.browse(sorted(i for _payer, ids in groups for i in ids))
+        lines_by_id = {line.id: line for line in all_lines}
+        vals_list = []
+        for payer, line_ids in groups:
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": payer.id,
+                    "journal_id": self.journal_id.id,
+                    "invoice_date": self.invoice_date,
+                    "invoice_date_due": self.due_date,
+                    "invoice_origin": self.name,
+                    "property_site_id": self.site_id.id,
+                    "property_billing_run_id": self.id,
+                    "property_period_start": self.period_start,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "product_id": line.item_id.product_id.id,
+                                "name": line.name,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "discount": line.discount,
+                                "analytic_distribution": distribution,
+                                "property_occupancy_id": line.occupancy_id.id,
+                                "property_fee_item_id": line.item_id.id,
+                                "property_period_start": line.period_start,
+                                "property_period_end": line.billed_end,
+                                "property_run_line_id": line.id,
+                            }
+                        )
+                        for line in (lines_by_id[i] for i in sorted(line_ids))
+                    ],
+                }
+            )
+        moves = (
+            self.env["account.move"]
+            .with_context(**QUIET)
+            .with_company(self.company_id)
+            .create(vals_list)
+        )
+        key_vals = []
+        for move_line in moves.invoice_line_ids:
+            run_line = move_line.property_run_line_id
+            if not run_line:
+                continue
+            key_vals.append(
+                {
+                    "occupancy_id": run_line.occupancy_id.id,
+                    "item_id": run_line.item_id.id,
+                    "period_start": run_line.period_start,
+                    "period_end": run_line.billed_end,
+                    "move_id": move_line.move_id.id,
+                    "move_line_id": move_line.id,
+                    "run_id": self.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+            run_line.move_line_id = move_line
+        self.env["property.billing.key"].create(key_vals)
+        all_lines.state = "billed"
+        self.env.flush_all()
+        return moves
+
+    # ------------------------------------------------------------------
+    # Post
+    # ------------------------------------------------------------------
+    def action_post(self):
+        """Post the run's draft invoices, a batch at a time; an invoice that
+        cannot be posted is listed among the errors and the others post."""
+        self._check_manager()
+        for run in self:
+            if run.state != "generated":
+                raise UserError(
+                    self.env._("Generate the invoices before posting them.")
+                )
+            move_ids = (
+                self.env["account.move"]
+                .search(
+                    [("property_billing_run_id", "=", run.id), ("state", "=", "draft")],
+                    order="id",
+                )
+                .ids
+            )
+            if len(move_ids) <= run._sync_limit():
+                run_id = run.id
+                for batch_start in range(0, len(move_ids), POST_BATCH):
+                    self.browse(run_id)._post_moves(
+                        self.env["account.move"].browse(
+                            move_ids[batch_start : batch_start + POST_BATCH]
+                        )
+                    )
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+                run = self.browse(run_id)
+                run.state = "posted"
+                run.message_post(body=self.env._("Invoices of the run posted."))
+            else:
+                Job = self.env["property.billing.run.job"]
+                for sequence, batch_start in enumerate(
+                    range(0, len(move_ids), POST_BATCH)
+                ):
+                    Job.create(
+                        {
+                            "run_id": run.id,
+                            "sequence": sequence,
+                            "post": True,
+                            "move_ids": [
+                                fields.Command.set(
+                                    move_ids[batch_start : batch_start + POST_BATCH]
+                                )
+                            ],
+                        }
+                    )
+                run.state = "posting"
+                self.env.ref(
+                    "property_billing.ir_cron_property_billing_run_jobs"
+                ).sudo()._trigger()
+        return True
+
+    def _post_moves(self, moves):
+        """Post ``moves`` together; when one of them fails, post them one by
+        one and list the failures among the run's errors."""
+        self.ensure_one()
+        moves = moves.with_context(**QUIET)
+        try:
+            with self.env.cr.savepoint():
+                moves.action_post()
+        except (UserError, ValidationError):
+            for move in moves:
+                try:
+                    with self.env.cr.savepoint():
+                        move.action_post()
+                except (UserError, ValidationError) as error:
+                    self.env["property.billing.run.error"].create(
+                        {
+                            "run_id": self.id,
+                            "occupancy_id": move.invoice_line_ids[
+                                :1
+                            ].property_occupancy_id.id,
+                            "move_id": move.id,
+                            "message": str(error.args[0]),
+                        }
+                    )
+
+    def action_cancel(self):
+        for run in self:
+            if run.move_ids.filtered(lambda m: m.state == "posted"):
+                raise UserError(
+                    self.env._(
+                        "Posted invoices of run %(run)s must be credited one by "
+                        "one; the run itself cannot be cancelled.",
+                        run=run.name,
+                    )
+                )
+            run.move_ids.filtered(lambda m: m.state == "draft").unlink()
+            run.state = "cancel"
+
+    def action_reset_draft(self):
+        self.filtered(
+            lambda r: r.state in ("previewed", "cancel") and not r.move_ids
+        ).write({"state": "draft"})
+
+    # ------------------------------------------------------------------
+    # Scheduled billing
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_scheduled_runs(self, date_ref=None):
+        """For each site billed automatically whose billing day has come:
+        preview, generate and (if the site says so) post this month's run.
+        One site per transaction; the cron is called back for the rest."""
+        today = date_ref or fields.Date.context_today(self)
+        period = month_start(today)
+        sites = self.env["property.site"].search(
+            [("billing_auto_run", "=", True), ("billing_run_day", "<=", today.day)]
+        )
+        done_sites = self.search(
+            [("site_id", "in", sites.ids), ("period_start", "=", period)]
+        ).site_id
+        todo = sites - done_sites
+        for index, site in enumerate(todo):
+            run = self.create(
+                {"site_id": site.id, "period_start": period, "scheduled": True}
+            )
+            manager = site.billing_manager_id or self.env.user
+            run = run.with_user(manager)
+            try:
+                run.action_preview()
+                if site.billing_auto_post:
+                    run.action_generate_post()
+                else:
+                    run.action_generate()
+            except (UserError, ValidationError) as error:
+                run.sudo().message_post(body=str(error.args[0]))
+            self.env["ir.cron"]._notify_progress(
+                done=index + 1, remaining=len(todo) - index - 1
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Navigation
+    # ------------------------------------------------------------------
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("property_billing_run_id", "=", self.id)]
+        action["context"] = {"create": False, "default_move_type": "out_invoice"}
+        return action
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_billing.property_billing_run_line_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    def action_view_errors(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Errors"),
+            "res_model": "property.billing.run.error",
+            "view_mode": "list,form",
+            "domain": [("run_id", "=", self.id)],
+        }
+
+    # ------------------------------------------------------------------
+    # Late fees (滞纳金)
+    # ------------------------------------------------------------------
+
+    late_fee_ids = fields.One2many("property.late.fee", "run_id", string="Late Fees")
+    late_fee_count = fields.Integer(compute="_compute_late_fee_count")
+
+    def _compute_late_fee_count(self):
+        counts = dict(
+            self.env["property.late.fee"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        for run in self:
+            run.late_fee_count = counts.get(run, 0)
+
+    def _late_fee_as_of(self):
+        """Day up to which the run charges late fees: the date of its bills,
+        or today when the bills are dated later."""
+        self.ensure_one()
+        return min(
+            self.invoice_date or self.period_start, fields.Date.context_today(self)
+        )
+
+    def _late_fee_context(self, ctx):
+        """The overdue invoices of the site, split by tenant archive, and
+        what earlier runs billed on them: loaded once per run.  Empty when
+        the site has no approved late-fee standard."""
+        self.ensure_one()
+        item = self.env["property.late.fee"]._late_fee_item(self.company_id)
+        if not item or not ctx["standards"].get(item.id):
+            return {}
+        as_of = self._late_fee_as_of()
+        late_items = self.env["property.fee.item"].search(
+            [("kind", "=", "late_fee"), ("company_id", "=", self.company_id.id)]
+        )
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("parent_state", "=", "posted"),
+                ("move_id.payment_state", "in", ("not_paid", "partial")),
+                ("move_id.invoice_date_due", "<", as_of),
+                ("display_type", "=", "product"),
+                ("property_occupancy_id.site_id", "=", self.site_id.id),
+            ],
+            ["move_id", "property_occupancy_id", "property_fee_item_id"],
+            ["price_total:sum"],
+        )
+        # per invoice: the (tax-included) amount of each archive's lines,
+        # late fees excluded (no late fee on late fees)
+        bases = defaultdict(lambda: defaultdict(Decimal))
+        for move, occupancy, fee_item, total in groups:
+            if fee_item in late_items:
+                bases[move][None] += to_decimal(total)
+            else:
+                bases[move][occupancy] += to_decimal(total)
+        by_occupancy = defaultdict(list)
+        for move, shares in bases.items():
+            occupancies = [o for o in shares if o is not None]
+            if not occupancies or move.amount_residual <= 0:
+                continue
+            # a credit line can make an archive's share negative: it then
+            # owes nothing on this invoice
+            weights = [max(shares[o], Decimal(0)) for o in occupancies]
+            rest = to_decimal(move.amount_total) - sum(shares.values())
+            weights.append(max(rest + shares[None], Decimal(0)))
+            if not sum(weights):
+                continue
+            # what is still owed on the invoice, split over its archives in
+            # proportion to their lines
+            parts = apportion(move.amount_residual, weights)
+            for occupancy, part in zip(occupancies, parts, strict=False):
+                if part > 0:
+                    by_occupancy[occupancy.id].append((move, part))
+        if not by_occupancy:
+            return {}
+        keys = self.env["property.billing.key"].search_fetch(
+            [
+                ("item_id", "in", late_items.ids),
+                ("occupancy_id", "in", list(by_occupancy)),
+            ],
+            ["move_line_id"],
+        )
+        billed = {
+            (move.id, occupancy.id): to_decimal(amount)
+            for move, occupancy, amount in self.env["property.late.fee"]._read_group(
+                [
+                    ("invoice_id", "in", list({m.id for m in bases})),
+                    ("move_line_id", "in", keys.move_line_id.ids),
+                ],
+                ["invoice_id", "occupancy_id"],
+                ["amount:sum"],
+            )
+        }
+        return {
+            "item": item,
+            "as_of": as_of,
+            "by_occupancy": by_occupancy,
+            "billed": billed,
+        }
+
+    def _late_fee_charges(self, plan, ctx):
+        """The late-fee charge of the plan's tenant archive (at most one per
+        run, even with several plans)."""
+        charges = []
+        info = ctx.get("late_fees")
+        if not info:
+            return charges
+        occupancy = plan.occupancy_id
+        # one late-fee charge per archive and run, even with several plans
+        overdue = info["by_occupancy"].pop(occupancy.id, None)
+        if not overdue:
+            return charges
+        charge = self._late_fee_charge(plan, info, overdue, ctx)
+        if charge:
+            charges.append(charge)
+        return charges
+
+    def _late_fee_charge(self, plan, info, overdue, ctx):
+        """The late-fee charge of ``plan``'s archive for its ``overdue``
+        ``(invoice, amount owed)``, or ``None`` when nothing is due."""
+        occupancy = plan.occupancy_id
+        item, as_of = info["item"], info["as_of"]
+        standard = self.env["property.fee.standard"]._pick(
+            ctx["standards"].get(item.id, []),
+            occupancy.unit_id.usage,
+            occupancy.tenant_kind,
+            as_of,
+        )
+        if not standard:
+            return None
+        details, total, parts = [], Decimal(0), []
+        for move, residual in sorted(
+            overdue, key=lambda o: (o[0].invoice_date_due, o[0].id)
+        ):
+            days = days_late(move.invoice_date_due, as_of, standard.grace_days)
+            accrued = late_fee(
+                residual, days, standard.daily_rate_permille, standard.cap_percent
+            )
+            previously = info["billed"].get((move.id, occupancy.id), Decimal(0))
+            amount = max(accrued - previously, Decimal(0))
+            if amount <= 0:
+                continue
+            total += amount
+            parts.append(
+                self.env._(
+                    "%(invoice)s: %(days)s days",
+                    invoice=move.name,
+                    days=days,
+                )
+            )
+            details.append(
+                {
+                    "invoice_id": move.id,
+                    "occupancy_id": occupancy.id,
+                    "standard_id": standard.id,
+                    "due_date": move.invoice_date_due,
+                    "as_of_date": as_of,
+                    "grace_days": standard.grace_days,
+                    "days_late": days,
+                    "daily_rate_permille": standard.daily_rate_permille,
+                    "cap_percent": standard.cap_percent,
+                    "residual": float(residual),
+                    "accrued": float(accrued),
+                    "previously_billed": float(previously),
+                    "amount": float(amount),
+                }
+            )
+        if not details:
+            return None
+        label = self.env._(
+            "%(item)s %(unit)s to %(date)s (%(invoices)s)",
+            item=item.name,
+            unit=occupancy.unit_id.code,
+            date=as_of.strftime("%Y-%m-%d"),
+            invoices="; ".join(parts),
+        )
+        return {
+            "plan": plan,
+            "item": item,
+            "standard": standard,
+            "period_start": self.period_start,
+            "billed_start": self.period_start,
+            "billed_end": self.period_end,
+            "quantity": 1.0,
+            "price_unit": float(total),
+            "name": label,
+            "warning": False,
+            "source_ref": ", ".join(
+                self.env["account.move"].browse(d["invoice_id"]).name for d in details
+            ),
+            "late_fees": details,
+        }
+
+    def action_view_late_fees(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_billing.property_late_fee_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Shared costs (公摊)
+    # ------------------------------------------------------------------
+
+    def _unbilled_shared_cost_domain(self):
+        self.ensure_one()
+        return [
+            ("shared_cost_id.site_id", "=", self.site_id.id),
+            ("shared_cost_id.state", "in", ("confirmed", "published")),
+            ("period_start", "<=", self.period_start),
+            ("occupancy_id", "!=", False),
+            ("key_id", "=", False),
+            ("amount", ">", 0),
+        ]
+
+    def _unbilled_shared_cost_lines(self):
+        """``{occupancy id: [shared cost lines]}`` of the site's confirmed
+        shared costs up to the run's month whose share is not billed yet:
+        loaded once per run, whatever the number of tenant archives."""
+        self.ensure_one()
+        lines = self.env["property.shared.cost.line"].search_fetch(
+            self._unbilled_shared_cost_domain(),
+            ["shared_cost_id", "occupancy_id", "unit_id", "weight", "amount"],
+            order="period_start, shared_cost_id, sequence, id",
+        )
+        # the shared costs' own fields (item, period, weights) in one read
+        lines.shared_cost_id.fetch(
+            ["name", "title", "item_id", "period_start", "period_end", "basis"]
+        )
+        by_occupancy = defaultdict(list)
+        for line in lines:
+            by_occupancy[line.occupancy_id.id].append(line)
+        return by_occupancy
+
+    def _shared_cost_charges(self, plan, ctx):
+        """The shares of confirmed shared costs of the plan's tenant archive
+        not billed yet, one charge each."""
+        charges = []
+        # popped: an archive with two plans in the run is charged once
+        for line in ctx.get("shared_cost_lines", {}).pop(plan.occupancy_id.id, []):
+            cost = line.shared_cost_id
+            charges.append(
+                {
+                    "plan": plan,
+                    "item": cost.item_id,
+                    # No fee standard: a shared cost passes an actual cost on
+                    # at cost.  Its amount was approved by the billing
+                    # manager who confirmed the apportionment (R-FEE-1), which
+                    # stands in for the approved standard of other charges.
+                    "standard": self.env["property.fee.standard"],
+                    "period_start": cost.period_start,
+                    "billed_start": cost.period_start,
+                    "billed_end": cost.period_end,
+                    "quantity": 1.0,
+                    "price_unit": line.amount,
+                    "name": self._label(
+                        cost.item_id,
+                        line.unit_id,
+                        cost.period_start,
+                        cost.period_end,
+                        cost._charge_detail(line),
+                    ),
+                    "warning": False,
+                    "source_ref": cost.name,
+                    "shared_cost_line": line,
+                }
+            )
+        return charges
+
+    def _shared_cost_orphan_errors(self):
+        """A tenant's share is billed through the tenant's billing plan: the
+        shares of archives without a running plan in the run are listed
+        among the run's errors instead of being left out silently."""
+        for run in self:
+            charged = run.line_ids.occupancy_id | run.error_ids.occupancy_id
+            left = self.env["property.shared.cost.line"].search(
+                run._unbilled_shared_cost_domain()
+                + [("occupancy_id", "not in", charged.ids)],
+                order="period_start, shared_cost_id, sequence, id",
+            )
+            error_vals = [
+                {
+                    "run_id": run.id,
+                    "occupancy_id": line.occupancy_id.id,
+                    "message": self.env._(
+                        "The share of unit %(unit)s in shared cost %(cost)s "
+                        "(%(amount)s) is not billed: tenant archive "
+                        "%(occupancy)s has no running billing plan. Start "
+                        "(or reopen) its billing plan and preview again.",
+                        unit=line.unit_id.code,
+                        cost=line.shared_cost_id.display_name,
+                        amount=run.currency_id.format(line.amount),
+                        occupancy=line.occupancy_id.display_name,
+                    ),
+                }
+                for line in left
+            ]
+            self.env["property.billing.run.error"].create(error_vals)
+
+    def _link_shared_cost_keys(self, moves):
+        """Mark the shares invoiced by ``moves`` as billed: their
+        shared-cost line points at the billed period (key) of the invoice
+        line, which is removed (and the share billed again) when the
+        invoice is cancelled or credited."""
+        keys = self.env["property.billing.key"].search_fetch(
+            [("move_id", "in", moves.ids)], ["move_line_id"]
+        )
+        for key in keys:
+            share = key.move_line_id.property_run_line_id.shared_cost_line_id
+            if share:
+                share.sudo().key_id = key
+
+    # ------------------------------------------------------------------
+    # xlsx export of the preview
+    # ------------------------------------------------------------------
+
+    def _selection_labels(self, model, field_name):
+        return dict(
+            self.env[model]._fields[field_name]._description_selection(self.env)
+        )
+
+    def _preview_xlsx(self):
+        """The run's charges (the pre-bill review) as an xlsx workbook: one
+        row per charge, then the run's errors on their own sheet."""
+        self.ensure_one()
+        self.check_access("read")
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        title = workbook.add_format({"bold": True, "font_size": 13})
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
+        number = workbook.add_format({"num_format": "#,##0.00##"})
+        wrap = workbook.add_format({"text_wrap": True, "font_color": "#9C5700"})
+        states = self._selection_labels("property.billing.run.line", "state")
+
+        sheet = workbook.add_worksheet(self.env._("Charges"))
+        month = self.period_start.strftime("%Y-%m")
+        sheet.write(
+            0,
+            0,
+            self.env._(
+                "Billing run %(run)s: %(site)s, %(month)s",
+                run=self.name,
+                site=self.site_id.display_name,
+                month=month,
+            ),
+            title,
+        )
+        sheet.write_row(
+            1,
+            0,
+            [
+                self.env._("Status"),
+                self._selection_labels(self._name, "state").get(self.state, ""),
+                self.env._("Invoice date"),
+                fields.Date.to_string(self.invoice_date) or "",
+                self.env._("Due date"),
+                fields.Date.to_string(self.due_date) or "",
+            ],
+        )
+        headers = [
+            self.env._("Unit"),
+            self.env._("Payer"),
+            self.env._("Fee Item"),
+            self.env._("Label"),
+            self.env._("From"),
+            self.env._("To"),
+            self.env._("Quantity"),
+            self.env._("Unit Price"),
+            self.env._("Waived (%)"),
+            self.env._("Amount"),
+            self.env._("Warning"),
+            self.env._("Status"),
+            self.env._("Invoice"),
+        ]
+        sheet.write_row(3, 0, headers, bold)
+        row = 4
+        for line in self.line_ids:
+            sheet.write_row(
+                row,
+                0,
+                [
+                    line.unit_code or "",
+                    line.payer_id.display_name or "",
+                    line.item_id.display_name or "",
+                    line.name or "",
+                ],
+            )
+            sheet.write_datetime(
+                row, 4, fields.Datetime.to_datetime(line.billed_start), day
+            )
+            sheet.write_datetime(
+                row, 5, fields.Datetime.to_datetime(line.billed_end), day
+            )
+            sheet.write_number(row, 6, line.quantity, number)
+            sheet.write_number(row, 7, line.price_unit, number)
+            sheet.write_number(row, 8, line.discount)
+            sheet.write_number(row, 9, line.amount, money)
+            sheet.write(row, 10, line.warning or "", wrap)
+            sheet.write(row, 11, states.get(line.state, ""))
+            sheet.write(row, 12, line.move_id.name or "")
+            row += 1
+        sheet.write(row, 0, self.env._("Total"), bold)
+        sheet.write_number(row, 9, sum(self.line_ids.mapped("amount")), money_bold)
+        sheet.autofilter(3, 0, max(row - 1, 3), len(headers) - 1)
+        sheet.freeze_panes(4, 1)
+        sheet.set_column(0, 0, 10)
+        sheet.set_column(1, 2, 22)
+        sheet.set_column(3, 3, 48)
+        sheet.set_column(4, 9, 12)
+        sheet.set_column(10, 10, 40)
+        sheet.set_column(11, 12, 16)
+
+        errors = workbook.add_worksheet(self.env._("Errors"))
+        errors.write_row(
+            0,
+            0,
+            [
+                self.env._("Tenant Archive"),
+                self.env._("Invoice"),
+                self.env._("Message"),
+            ],
+            bold,
+        )
+        for index, error in enumerate(self.error_ids, 1):
+            errors.write_row(
+                index,
+                0,
+                [
+                    error.occupancy_id.display_name or "",
+                    error.move_id.name or "",
+                    error.message or "",
+                ],
+            )
+        errors.set_column(0, 1, 28)
+        errors.set_column(2, 2, 80)
+        workbook.close()
+        return output.getvalue()
+
+    def _preview_filename(self):
+        self.ensure_one()
+        month = self.period_start.strftime("%Y%m")
+        return self.env._(
+            "billing_run_%(site)s_%(month)s.xlsx",
+            site=self.site_id.code or self.site_id.id,
+            month=month,
+        )
+
+    def action_export_preview_xlsx(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": f"/property_billing/run/{self.id}/preview.xlsx",
+        }
+
+
+class PropertyBillingRunLine(models.Model):
+    """One charge of a billing run: what the pre-bill review shows and what
+    becomes an invoice line."""
+
+    _name = "property.billing.run.line"
+    _description = "Billing Run Charge"
+    _order = "run_id, unit_code, item_sequence, id"
+
+    run_id = fields.Many2one(
+        "property.billing.run", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    plan_id = fields.Many2one("property.billing.plan", index=True)
+    occupancy_id = fields.Many2one(
+        "property.occupancy", string="Tenant Archive", required=True, index=True
+    )
+    unit_id = fields.Many2one(related="occupancy_id.unit_id", store=True)
+    unit_code = fields.Char(related="occupancy_id.unit_id.code", store=True)
+    building_id = fields.Many2one(related="occupancy_id.building_id", store=True)
+    payer_id = fields.Many2one("res.partner", required=True, index=True)
+    item_id = fields.Many2one("property.fee.item", string="Fee Item", required=True)
+    item_sequence = fields.Integer(related="item_id.sequence", store=True)
+    standard_id = fields.Many2one("property.fee.standard")
+    period_start = fields.Date(required=True, help="Start of the billed cycle.")
+    billed_start = fields.Date(string="From", required=True)
+    billed_end = fields.Date(string="To", required=True)
+    name = fields.Char(string="Label", required=True)
+    quantity = fields.Float(digits="Product Unit of Measure")
+    price_unit = fields.Float(digits="Product Price")
+    discount = fields.Float(string="Waived (%)", digits="Discount")
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+    warning = fields.Text()
+    state = fields.Selection(
+        LINE_STATES,
+        default="to_bill",
+        required=True,
+        index=True,
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", readonly=True, index="btree_not_null"
+    )
+    job_id = fields.Many2one(
+        "property.billing.run.job", readonly=True, index="btree_not_null"
+    )
+    move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
+    source_ref = fields.Char(
+        help="What the charge comes from, when not from the billing plan "
+        "(e.g. a shared cost or an overdue invoice)."
+    )
+
+    @api.depends("quantity", "price_unit", "discount", "currency_id")
+    def _compute_amount(self):
+        for line in self:
+            amount = line.quantity * line.price_unit * (1 - line.discount / 100.0)
+            line.amount = (
+                line.currency_id.round(amount) if line.currency_id else round(amount, 2)
+            )
+
+    late_fee_ids = fields.One2many(
+        "property.late.fee", "run_line_id", string="Late Fee Detail"
+    )
+
+    shared_cost_line_id = fields.Many2one(
+        "property.shared.cost.line",
+        string="Shared Cost Share",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+
+class PropertyBillingRunError(models.Model):
+    _name = "property.billing.run.error"
+    _description = "Billing Run Error"
+    _order = "run_id, id"
+
+    run_id = fields.Many2one(
+        "property.billing.run", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    plan_id = fields.Many2one("property.billing.plan")
+    occupancy_id = fields.Many2one("property.occupancy", string="Tenant Archive")
+    unit_id = fields.Many2one(related="occupancy_id.unit_id")
+    move_id = fields.Many2one("account.move", string="Invoice")
+    message = fields.Text(required=True)

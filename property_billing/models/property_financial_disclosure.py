@@ -1,0 +1,449 @@
+"""Financial disclosure (财务公开, R-FEE-6).
+
+The revenue of a site by fee item over a period, and the shared costs of
+the period, published to the tenants of the site.
+
+Figures
+-------
+- Revenue: the posted customer invoices and credit notes of the site dated
+  (accounting date) in the period, by fee item, untaxed, in the company's
+  currency; credit notes count negative.  Deposits are refundable and never
+  revenue: they are left out.
+- Shared costs: the confirmed or published shared costs of the site whose
+  month is in the period, with the part borne by the owner (vacant units).
+
+The figures are computed in draft (``Compute``) and computed once more when
+the disclosure is published; a published disclosure never changes.
+"""
+
+import base64
+import io
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+DISCLOSURE_STATES = [
+    ("draft", "Draft"),
+    ("published", "Published"),
+]
+
+LINE_KINDS = [
+    ("revenue", "Revenue"),
+    ("shared", "Shared Cost"),
+]
+
+# What the figures depend on: frozen once published.
+LOCKED_FIELDS = {"site_id", "date_from", "date_to", "line_ids", "name", "note"}
+
+
+class PropertyFinancialDisclosure(models.Model):
+    """A financial disclosure (财务公开) of a site for a period."""
+
+    _name = "property.financial.disclosure"
+    _description = "Financial Disclosure"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_to desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Title",
+        required=True,
+        tracking=True,
+        help="Title shown to tenants, e.g. Financial disclosure 2026 Q1.",
+    )
+    site_id = fields.Many2one(
+        "property.site",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        related="site_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(string="From", required=True, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    state = fields.Selection(
+        DISCLOSURE_STATES,
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    note = fields.Html(
+        help="Explanations published with the figures (e.g. what the shared "
+        "costs were spent on)."
+    )
+    line_ids = fields.One2many(
+        "property.financial.disclosure.line",
+        "disclosure_id",
+        string="Figures",
+        copy=False,
+    )
+    revenue_line_ids = fields.One2many(
+        "property.financial.disclosure.line",
+        "disclosure_id",
+        domain=[("kind", "=", "revenue")],
+        string="Revenue by Fee Item",
+    )
+    shared_line_ids = fields.One2many(
+        "property.financial.disclosure.line",
+        "disclosure_id",
+        domain=[("kind", "=", "shared")],
+        string="Shared Costs",
+    )
+    revenue_total = fields.Monetary(
+        compute="_compute_totals", store=True, string="Total Revenue"
+    )
+    shared_total = fields.Monetary(
+        compute="_compute_totals", store=True, string="Total Shared Costs"
+    )
+    computed_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
+    published_date = fields.Datetime(readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "dates_check",
+            "CHECK(date_to >= date_from)",
+            "A disclosure period cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends("line_ids.kind", "line_ids.amount")
+    def _compute_totals(self):
+        for disclosure in self:
+            lines = disclosure.line_ids
+            disclosure.revenue_total = sum(
+                lines.filtered(lambda line: line.kind == "revenue").mapped("amount")
+            )
+            disclosure.shared_total = sum(
+                lines.filtered(lambda line: line.kind == "shared").mapped("amount")
+            )
+
+    def write(self, vals):
+        if LOCKED_FIELDS & set(vals) and any(
+            disclosure.state == "published" for disclosure in self
+        ):
+            raise UserError(
+                self.env._(
+                    "A published disclosure cannot change: reset it to draft, "
+                    "correct it and publish it again."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_published(self):
+        if any(disclosure.state == "published" for disclosure in self):
+            raise UserError(
+                self.env._(
+                    "A published disclosure cannot be deleted; reset it to draft first."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    def _revenue_domain(self):
+        self.ensure_one()
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+            # the site of the bill, or of the tenant archive of the line: a
+            # credit note does not copy its invoice's site, only its lines
+            "|",
+            ("move_id.property_site_id", "=", self.site_id.id),
+            ("property_occupancy_id.site_id", "=", self.site_id.id),
+            ("display_type", "=", "product"),
+            ("property_fee_item_id", "!=", False),
+            ("property_fee_item_id.kind", "!=", "deposit"),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+
+    def _revenue_vals(self):
+        """Revenue of the period by fee item (untaxed, credit notes
+        negative), as line values."""
+        self.ensure_one()
+        groups = self.env["account.move.line"]._read_group(
+            self._revenue_domain(),
+            ["property_fee_item_id"],
+            ["balance:sum", "move_id:count_distinct"],
+        )
+        groups.sort(key=lambda group: (group[0].sequence, group[0].id))
+        return [
+            {
+                "disclosure_id": self.id,
+                "kind": "revenue",
+                "sequence": index,
+                "item_id": item.id,
+                "name": item.name,
+                # income is a credit: the revenue is minus the balance
+                "amount": self.currency_id.round(-balance),
+                "invoice_count": count,
+            }
+            for index, (item, balance, count) in enumerate(groups)
+        ]
+
+    def _shared_cost_vals(self):
+        self.ensure_one()
+        costs = self.env["property.shared.cost"].search(
+            [
+                ("site_id", "=", self.site_id.id),
+                ("state", "in", ("confirmed", "published")),
+                ("period_start", ">=", self.date_from),
+                ("period_start", "<=", self.date_to),
+            ],
+            order="period_start, name, id",
+        )
+        return [
+            {
+                "disclosure_id": self.id,
+                "kind": "shared",
+                "sequence": index,
+                "item_id": cost.item_id.id,
+                "shared_cost_id": cost.id,
+                "name": cost.title,
+                "amount": cost.amount_total,
+                "amount_vacant": cost.amount_vacant,
+            }
+            for index, cost in enumerate(costs)
+        ]
+
+    def action_compute(self):
+        """Compute the figures of draft disclosures from the accounting."""
+        for disclosure in self:
+            if disclosure.state != "draft":
+                raise UserError(
+                    self.env._("The figures of a published disclosure are final.")
+                )
+            vals_list = disclosure._revenue_vals() + disclosure._shared_cost_vals()
+            disclosure.line_ids.unlink()
+            self.env["property.financial.disclosure.line"].create(vals_list)
+            disclosure.computed_date = fields.Datetime.now()
+        return True
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group(
+            "property_billing.group_property_billing_manager"
+        ):
+            raise UserError(
+                self.env._("Only a billing manager can publish a financial disclosure.")
+            )
+
+    def action_publish(self):
+        """Compute the figures as of now and show them to the tenants of
+        the site."""
+        self._check_manager()
+        for disclosure in self:
+            if disclosure.state != "draft":
+                raise UserError(self.env._("This disclosure is already published."))
+        self.action_compute()
+        self.write(
+            {
+                "state": "published",
+                "published_date": fields.Datetime.now(),
+                "published_by_id": self.env.user.id,
+            }
+        )
+        for disclosure in self:
+            disclosure.message_post(
+                body=self.env._(
+                    "Published: revenue %(revenue)s, shared costs %(shared)s.",
+                    revenue=disclosure.currency_id.format(disclosure.revenue_total),
+                    shared=disclosure.currency_id.format(disclosure.shared_total),
+                )
+            )
+        return True
+
+    def action_reset_draft(self):
+        self._check_manager()
+        self.write(
+            {"state": "draft", "published_date": False, "published_by_id": False}
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Export
+    # ------------------------------------------------------------------
+    def _xlsx_filename(self):
+        self.ensure_one()
+        return "{}_{}_{:%Y%m%d}_{:%Y%m%d}.xlsx".format(
+            self.env._("disclosure"),
+            self.site_id.code or self.site_id.id,
+            self.date_from,
+            self.date_to,
+        )
+
+    def _xlsx_content(self):
+        """The disclosure as an xlsx workbook (bytes): revenue by fee item
+        and the shared costs of the period."""
+        self.ensure_one()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True})
+        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
+
+        revenue = workbook.add_worksheet(self.env._("Revenue"))
+        facts = [
+            (self.env._("Title"), self.name),
+            (self.env._("Site"), self.site_id.name),
+            (
+                self.env._("Period"),
+                f"{self.date_from:%Y-%m-%d} ~ {self.date_to:%Y-%m-%d}",
+            ),
+            (self.env._("Currency"), self.currency_id.name),
+        ]
+        for row, (label, value) in enumerate(facts):
+            revenue.write(row, 0, label, bold)
+            revenue.write(row, 1, value or "")
+        start = len(facts) + 1
+        revenue.write_row(
+            start,
+            0,
+            [
+                self.env._("Fee Item"),
+                self.env._("Invoices"),
+                self.env._("Revenue (untaxed)"),
+            ],
+            header,
+        )
+        lines = self.revenue_line_ids.sorted("sequence")
+        for row, line in enumerate(lines, start + 1):
+            revenue.write(row, 0, line.name)
+            revenue.write_number(row, 1, line.invoice_count)
+            revenue.write_number(row, 2, line.amount, money)
+        total_row = start + len(lines) + 1
+        revenue.write(total_row, 0, self.env._("Total"), bold)
+        revenue.write_number(total_row, 2, self.revenue_total, money_bold)
+        revenue.set_column(0, 0, 30)
+        revenue.set_column(1, 2, 18)
+
+        shared = workbook.add_worksheet(self.env._("Shared Costs"))
+        shared.write_row(
+            0,
+            0,
+            [
+                self.env._("Reference"),
+                self.env._("Description"),
+                self.env._("Month"),
+                self.env._("Amount"),
+                self.env._("Borne by the Owner (vacant units)"),
+            ],
+            header,
+        )
+        lines = self.shared_line_ids.sorted("sequence")
+        for row, line in enumerate(lines, 1):
+            cost = line.shared_cost_id
+            shared.write_row(
+                row,
+                0,
+                [cost.name or "", line.name or "", cost.period_start.strftime("%Y-%m")],
+            )
+            shared.write_number(row, 3, line.amount, money)
+            shared.write_number(row, 4, line.amount_vacant, money)
+        total_row = len(lines) + 1
+        shared.write(total_row, 0, self.env._("Total"), bold)
+        shared.write_number(total_row, 3, self.shared_total, money_bold)
+        shared.set_column(0, 2, 22)
+        shared.set_column(3, 4, 18)
+        workbook.close()
+        return output.getvalue()
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._xlsx_filename(),
+                "datas": base64.b64encode(self._xlsx_content()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": f"/web/content/{attachment.id}?download=true",
+        }
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_domain(self, partner):
+        """Published disclosures of the sites where ``partner`` (a
+        commercial partner) occupies a unit now."""
+        return [
+            ("state", "=", "published"),
+            (
+                "site_id.unit_ids.current_tenant_id.commercial_partner_id",
+                "=",
+                partner.id,
+            ),
+        ]
+
+    def _portal_url(self):
+        self.ensure_one()
+        return f"/my/disclosures/{self.id}"
+
+
+class PropertyFinancialDisclosureLine(models.Model):
+    """One figure of a disclosure: the revenue of a fee item, or a shared
+    cost of the period."""
+
+    _name = "property.financial.disclosure.line"
+    _description = "Financial Disclosure Figure"
+    _order = "disclosure_id, kind, sequence, id"
+    _check_company_auto = True
+
+    disclosure_id = fields.Many2one(
+        "property.financial.disclosure", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="disclosure_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="disclosure_id.currency_id")
+    kind = fields.Selection(LINE_KINDS, required=True)
+    sequence = fields.Integer()
+    item_id = fields.Many2one(
+        "property.fee.item", string="Fee Item", check_company=True
+    )
+    shared_cost_id = fields.Many2one(
+        "property.shared.cost", check_company=True, ondelete="restrict"
+    )
+    name = fields.Char(string="Description", required=True)
+    amount = fields.Monetary(currency_field="currency_id")
+    amount_vacant = fields.Monetary(
+        string="Borne by the Owner",
+        currency_field="currency_id",
+        help="Part of the shared cost of the units without tenant.",
+    )
+    invoice_count = fields.Integer(string="Invoices")
+
+    def write(self, vals):
+        if any(line.disclosure_id.state == "published" for line in self):
+            raise UserError(
+                self.env._("The figures of a published disclosure are final.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_published(self):
+        if any(line.disclosure_id.state == "published" for line in self):
+            raise UserError(
+                self.env._("The figures of a published disclosure are final.")
+            )

@@ -1,0 +1,435 @@
+"""Reading the payment files that banks, WeChat Pay and Alipay export, on
+plain values (R-FEE-5).
+
+A file is a table (csv or xlsx) whose header row names the columns, in
+English or in Chinese; exports often carry a few lines of preamble (account,
+period, totals) before the header row, which is looked for in the first
+:data:`HEADER_SCAN_ROWS` rows.  Every data row becomes a record
+``{row, date, amount, payer, account, memo, transaction}`` or is reported
+(with its row number, an error code and the offending value): nothing is
+dropped silently.  The model translates the codes into messages.
+
+Fingerprint rule (documented for finance)
+-----------------------------------------
+A row with a transaction id (交易单号, 流水号) is identified by the journal
+and that id.  A row without one is identified by the journal, date, amount,
+payer name and account, memo, and by its occurrence among identical rows of
+the file (the second identical row of a file is another payment; the same
+file imported again yields the same fingerprints, so nothing new).
+"""
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+HEADER_SCAN_ROWS = 40
+CENT = Decimal("0.01")
+
+# Column names per field, most specific first (compared after
+# :func:`normalize_header`).  "memo" collects every column it finds.
+HEADERS = {
+    "date": [
+        "交易日期",
+        "记账日期",
+        "入账日期",
+        "日期",
+        "交易时间",
+        "付款时间",
+        "交易创建时间",
+        "transaction date",
+        "booking date",
+        "value date",
+        "date",
+    ],
+    "amount": [
+        "收入金额",
+        "贷方发生额",
+        "贷方金额",
+        "收款金额",
+        "收入",
+        "金额",
+        "交易金额",
+        "credit amount",
+        "credit",
+        "amount",
+    ],
+    "debit": [
+        "支出金额",
+        "借方发生额",
+        "借方金额",
+        "支出",
+        "debit amount",
+        "debit",
+    ],
+    "direction": ["收/支", "收支", "收支类型", "资金流向", "借贷标志", "direction"],
+    "payer": [
+        "付款人",
+        "付款人名称",
+        "付款方",
+        "付款方名称",
+        "对方户名",
+        "对方名称",
+        "对方账户名",
+        "交易对方",
+        "payer",
+        "payer name",
+        "counterparty",
+        "name",
+    ],
+    "account": [
+        "付款人账号",
+        "付款账号",
+        "对方账号",
+        "对方帐号",
+        "对方账户",
+        "交易对方账号",
+        "payer account",
+        "account number",
+        "account",
+    ],
+    "memo": [
+        "备注",
+        "摘要",
+        "附言",
+        "用途",
+        "商品",
+        "商品名称",
+        "商品说明",
+        "memo",
+        "remark",
+        "remarks",
+        "description",
+        "narrative",
+        "reference",
+    ],
+    "transaction": [
+        "交易单号",
+        "交易流水号",
+        "流水号",
+        "交易号",
+        "交易订单号",
+        "微信订单号",
+        "支付宝交易号",
+        "银行流水号",
+        "transaction id",
+        "transaction",
+    ],
+}
+
+INCOMING = {"收入", "收", "入", "贷", "credit", "cr", "in", "income", "incoming", "+"}
+OUTGOING = {"支出", "支", "出", "借", "debit", "dr", "out", "expense", "outgoing", "-"}
+# What exports write in an empty cell.
+EMPTY_MARKS = {"/", "-", "--", "—", "n/a"}
+
+_SPACES = re.compile(r"\s+")
+_UNIT = re.compile(r"\((元|rmb|cny|¥)\)$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
+
+
+class PaymentFileError(Exception):
+    """The file as a whole cannot be read; ``code`` says why."""
+
+    def __init__(self, code, detail=""):
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+
+
+def normalize_header(text):
+    """A header cell compared without width, case, spaces or unit: full
+    width ``金额（元）`` and ``金额(元)`` are both ``金额``."""
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    text = _SPACES.sub("", text.lstrip("\ufeff"))
+    return _UNIT.sub("", text).strip(":：")
+
+
+_HEADERS = {
+    field: [normalize_header(name) for name in names]
+    for field, names in HEADERS.items()
+}
+
+
+def cell_text(value):
+    """A cell as stripped text; integers stay integers (no ``.0``) and the
+    marks exports put in empty cells are empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().strip("`'").strip()
+    return "" if text.lower() in EMPTY_MARKS else text
+
+
+def map_columns(header_row):
+    """``{field: column index}`` (``memo``: list of indexes) of a header
+    row, or ``None`` unless it names at least a date and an amount."""
+    names = [normalize_header(cell) for cell in header_row]
+    mapping = {}
+    for field, synonyms in _HEADERS.items():
+        if field == "memo":
+            columns = [i for i, name in enumerate(names) if name in synonyms]
+            if columns:
+                mapping["memo"] = columns
+            continue
+        for synonym in synonyms:
+            if synonym in names:
+                mapping[field] = names.index(synonym)
+                break
+    if "date" not in mapping or "amount" not in mapping:
+        return None
+    return mapping
+
+
+def find_header(rows):
+    """``(index, mapping)`` of the header row among the first rows."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = map_columns(row)
+        if mapping:
+            return index, mapping
+    raise PaymentFileError("no_header")
+
+
+def parse_date(value):
+    """A cell as a date (datetime, date, Excel serial number or text such
+    as ``2026-03-05 14:22``, ``2026/3/5``, ``2026年3月5日``, ``20260305``),
+    or ``None``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial day (1954-2119)
+            return date(1899, 12, 30) + timedelta(days=int(value))
+        value = cell_text(value)
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    match = _DATE.match(text) or _DATE_COMPACT.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_amount(value):
+    """A cell as a Decimal to the cent (``¥1,234.50``, ``1234.5元``,
+    ``(12.00)`` for a negative amount), ``None`` when empty, or raise
+    ``ValueError`` when it is not an amount."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    if not text:
+        return None
+    text = _SPACES.sub("", text)
+    for mark in ("¥", "￥", "元", "rmb", "RMB", "cny", "CNY", ","):
+        text = text.replace(mark, "")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text and text[0] in "+-":
+        negative, text = negative or text[0] == "-", text[1:]
+    if not _NUMBER.match(text):
+        raise ValueError(value)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(value) from error
+    if amount != amount.quantize(CENT):
+        raise ValueError(value)
+    return -amount if negative else amount
+
+
+def _direction(text):
+    text = normalize_header(text)
+    if text in INCOMING:
+        return "in"
+    if text in OUTGOING:
+        return "out"
+    return "none" if text else ""
+
+
+def parse_rows(rows):
+    """The payments of a table (list of rows of cells).
+
+    Returns ``{"records": [...], "errors": [...], "skipped": [...]}``:
+    records are dicts ``{row, date, amount, payer, account, memo,
+    transaction}`` (``row`` is 1-based, as the user sees it); errors and
+    skipped rows are ``(row, code, value)``.  Blank rows are no data.
+    Codes: ``bad_date``, ``bad_amount`` (errors); ``not_incoming``, ``zero``
+    (not incoming payments, skipped)."""
+    header_index, mapping = find_header(rows)
+    result = {"records": [], "errors": [], "skipped": []}
+
+    def cell(row, field):
+        column = mapping.get(field)
+        return row[column] if column is not None and column < len(row) else None
+
+    for index in range(header_index + 1, len(rows)):
+        row = list(rows[index] or [])
+        number = index + 1
+        if not any(cell_text(value) for value in row):
+            continue
+        direction = _direction(cell(row, "direction"))
+        try:
+            amount = parse_amount(cell(row, "amount"))
+        except ValueError:
+            result["errors"].append(
+                (number, "bad_amount", cell_text(cell(row, "amount")))
+            )
+            continue
+        if amount is None and "debit" in mapping:
+            try:
+                debit = parse_amount(cell(row, "debit"))
+            except ValueError:
+                debit = None
+            if debit:
+                result["skipped"].append(
+                    (number, "not_incoming", cell_text(cell(row, "debit")))
+                )
+                continue
+        if amount is None:
+            result["errors"].append((number, "bad_amount", ""))
+            continue
+        if direction in ("out", "none") or amount < 0:
+            result["skipped"].append(
+                (number, "not_incoming", cell_text(cell(row, "amount")))
+            )
+            continue
+        if not amount:
+            result["skipped"].append((number, "zero", cell_text(cell(row, "amount"))))
+            continue
+        day = parse_date(cell(row, "date"))
+        if not day:
+            result["errors"].append((number, "bad_date", cell_text(cell(row, "date"))))
+            continue
+        memo = " / ".join(
+            text
+            for text in (
+                cell_text(row[c]) for c in mapping.get("memo", []) if c < len(row)
+            )
+            if text
+        )
+        result["records"].append(
+            {
+                "row": number,
+                "date": day,
+                "amount": amount,
+                "payer": cell_text(cell(row, "payer")),
+                "account": cell_text(cell(row, "account")),
+                "memo": memo,
+                "transaction": cell_text(cell(row, "transaction")),
+            }
+        )
+    return result
+
+
+def detect_format(content, filename=""):
+    """``csv`` or ``xlsx`` from the file's first bytes (and name)."""
+    if content[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if content[:4] == b"\xd0\xcf\x11\xe0" or (filename or "").lower().endswith(".xls"):
+        raise PaymentFileError("xls")
+    return "csv"
+
+
+def decode_text(content):
+    """The text of a csv file: UTF-8 (with or without BOM), else GBK
+    (read as GB18030, its superset)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PaymentFileError("encoding")
+
+
+def read_table(content, filename=""):
+    """``(format, rows)`` of a csv or xlsx file; rows are lists of cells.
+    The csv delimiter is the one (comma, tab, semicolon) with which a
+    header row is found."""
+    file_format = detect_format(content, filename)
+    if file_format == "xlsx":
+        import openpyxl  # noqa: PLC0415 - heavy, only for xlsx files
+
+        try:
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True
+            )
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise PaymentFileError("unreadable", str(error)) from error
+        try:
+            sheet = workbook.worksheets[0]
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+        return file_format, rows
+    text = decode_text(content)
+    first = None
+    for delimiter in (",", "\t", ";"):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        first = first if first is not None else rows
+        try:
+            find_header(rows)
+        except PaymentFileError:
+            continue
+        return file_format, rows
+    return file_format, first or []
+
+
+def _norm(text):
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+
+
+def fingerprints(journal_id, records):
+    """The fingerprint of each record, in order (see the module notes)."""
+    seen = {}
+    result = []
+    for record in records:
+        if record["transaction"]:
+            key = ("txn", str(journal_id), _norm(record["transaction"]))
+        else:
+            content = (
+                "row",
+                str(journal_id),
+                record["date"].isoformat(),
+                f"{record['amount']:.2f}",
+                _norm(record["payer"]),
+                _norm(record["account"]),
+                _norm(record["memo"]),
+            )
+            seen[content] = seen.get(content, -1) + 1
+            key = (*content, str(seen[content]))
+        result.append(hashlib.sha256("\x1f".join(key).encode()).hexdigest())
+    return result
+
+
+def compact_reference(reference):
+    """A reference without separators or case: ``INV/2026/00012`` is
+    ``INV202600012``."""
+    return "".join(_ALNUM_RUN.findall(reference or "")).upper()
+
+
+def reference_in_text(reference, text):
+    """Whether ``reference`` is written in ``text`` as a whole word, its
+    separators optional or changed (``INV/2026/00012``, ``INV-2026-00012``,
+    ``inv 2026 00012``, ``INV202600012``) but not as part of a longer one
+    (``RINV/2026/00012``, ``INV/2026/000123``)."""
+    runs = _ALNUM_RUN.findall(reference or "")
+    if not runs or not text:
+        return False
+    pattern = (
+        r"(?<![0-9A-Za-z])"
+        + r"[\s/\\_.:\-]{0,2}".join(re.escape(run) for run in runs)
+        + r"(?![0-9A-Za-z])"
+    )
+    return re.search(pattern, text, re.IGNORECASE) is not None
