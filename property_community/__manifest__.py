@@ -1,0 +1,51 @@
+{
+    "name": "Property Community",
+    "summary": "Community culture (社区文化): yearly culture plans from the festival "
+    "calendar, community events with budget vs actual and QR check-in, notices "
+    "to tenants and resident satisfaction surveys",
+    "version": "18.0.1.0.0",
+    "category": "Services/Property",
+    "website": "https://github.com/wanjia-property/property-suite",
+    "author": "Wanjia Property Suite",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "property_tenant",
+        "mail",
+        "portal",
+        "event",
+        "survey",
+        "analytic",
+        "account",
+    ],
+    "data": [
+        "security/property_community_groups.xml",
+        "security/ir.model.access.csv",
+        "security/property_community_security.xml",
+        "views/property_community_menus.xml",
+        "data/property_notice_data.xml",
+        "data/property_satisfaction_survey_data.xml",
+        "views/property_notice_views.xml",
+        "views/property_satisfaction_survey_views.xml",
+        "views/property_notice_templates.xml",
+        "data/account_analytic_plan_data.xml",
+        "views/property_culture_plan_views.xml",
+        "views/event_event_views.xml",
+        "views/event_registration_views.xml",
+        "views/property_event_checkin_views.xml",
+        "views/property_event_templates.xml",
+        "report/property_event_report.xml",
+    ],
+    "demo": [
+        "demo/property_notice_demo.xml",
+        "demo/property_satisfaction_survey_demo.xml",
+        "demo/property_event_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "property_community/static/src/tours/*.js",
+        ],
+    },
+    "external_dependencies": {"python": ["qrcode", "lunardate"]},
+}

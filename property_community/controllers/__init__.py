@@ -1,0 +1,2 @@
+from . import portal_notice
+from . import portal_event
