@@ -30,6 +30,17 @@ def modules():
         yield manifest.parent
 
 
+def fragment(path):
+    """A readme fragment; its ``## Headings`` become bold paragraphs (the
+    README's section levels belong to the assembler)."""
+    lines = []
+    for line in path.read_text("utf-8").strip().splitlines():
+        if line.startswith("## "):
+            line = f"**{line[3:].strip()}**"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def assemble(module):
     manifest = ast.literal_eval((module / "__manifest__.py").read_text("utf-8"))
     name = manifest["name"]
@@ -39,12 +50,12 @@ def assemble(module):
         "..\n   This file is assembled from the fragments in readme/ by\n"
         "   tools/gen_readme.py.\n",
         BADGE,
-        (module / "readme/DESCRIPTION.md").read_text("utf-8").strip() + "\n",
+        fragment(module / "readme/DESCRIPTION.md"),
     ]
     parts.append("**Table of contents**\n\n.. contents::\n   :local:\n")
     usage = module / "readme/USAGE.md"
     if usage.is_file():
-        parts.append("Usage\n=====\n\n" + usage.read_text("utf-8").strip() + "\n")
+        parts.append("Usage\n=====\n\n" + fragment(usage))
     parts.append(f"Credits\n=======\n\nAuthors\n-------\n\n* {manifest['author']}\n")
     return "\n".join(parts)
 
