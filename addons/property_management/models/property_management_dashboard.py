@@ -1,0 +1,341 @@
+import base64
+import io
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..kpi import KPI_CODES, period_bounds, period_label
+
+PERIODS = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+KPI_STATUSES = [
+    ("met", "Met"),
+    ("not_met", "Not Met"),
+    ("none", "Nothing to Measure"),
+]
+# Changing one of these recomputes the board (and a trend shown).
+BOARD_INPUTS = {"site_id", "period", "date"}
+MAX_TREND_PERIODS = 36
+
+
+def kpi_status(kpi):
+    """The status of a KPI dict of ``property.management.kpi.compute``."""
+    if kpi["value"] is None:
+        return "none"
+    return "met" if kpi["met"] else "not_met"
+
+
+class PropertyManagementDashboard(models.TransientModel):
+    """The service-target dashboard (服务目标, R-KPI): the five KPIs of a
+    site for a month, quarter or year against the seed's targets, the
+    records behind each figure, their trend over the periods before, and
+    the xlsx KPI report."""
+
+    _name = "property.management.dashboard"
+    _description = "Service Target Dashboard"
+
+    site_id = fields.Many2one(
+        "property.site",
+        required=True,
+        default=lambda self: self.env["property.site"].search(
+            [("company_id", "in", self.env.companies.ids)], limit=1
+        ),
+    )
+    period = fields.Selection(PERIODS, required=True, default="month")
+    date = fields.Date(
+        string="In Period",
+        required=True,
+        default=fields.Date.context_today,
+        help="Any day of the month, quarter or year to report on.",
+    )
+    trend_count = fields.Integer(
+        string="Trend Periods",
+        required=True,
+        default=12,
+        help="How many periods, up to the one reported on, the trend shows.",
+    )
+    date_from = fields.Date(string="From", readonly=True)
+    date_to = fields.Date(string="To", readonly=True)
+    period_name = fields.Char(string="Reported Period", readonly=True)
+    line_ids = fields.One2many(
+        "property.management.dashboard.line", "dashboard_id", string="Service Targets"
+    )
+    trend_ids = fields.One2many(
+        "property.management.dashboard.trend", "dashboard_id", string="Trend Points"
+    )
+    trend_done = fields.Boolean(
+        string="Trend Computed",
+        readonly=True,
+        help="The trend is computed when asked for (Compute Trend, Trend "
+        "Chart, Export xlsx), then kept up to date with the board.",
+    )
+    met_count = fields.Integer(string="Targets Met", readonly=True)
+    measured_count = fields.Integer(string="Targets Measured", readonly=True)
+    file = fields.Binary(string="KPI Report", readonly=True, attachment=False)
+    filename = fields.Char(readonly=True)
+
+    @api.depends("site_id", "period_name")
+    def _compute_display_name(self):
+        for board in self:
+            board.display_name = self.env._(
+                "Service Targets: %(site)s, %(period)s",
+                site=board.site_id.display_name or "",
+                period=board.period_name or "",
+            )
+
+    @api.constrains("trend_count")
+    def _check_trend_count(self):
+        for board in self:
+            if not 1 <= board.trend_count <= MAX_TREND_PERIODS:
+                raise ValidationError(
+                    self.env._(
+                        "The trend shows between 1 and %(max)s periods, not %(count)s.",
+                        max=MAX_TREND_PERIODS,
+                        count=board.trend_count,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        boards = super().create(vals_list)
+        boards._build()
+        return boards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if BOARD_INPUTS & set(vals):
+            self._build()
+        elif "trend_count" in vals:
+            self.filtered("trend_done")._build_trend()
+        return result
+
+    @api.model
+    def action_open_dashboard(self):
+        """The dashboard of the first site for the current month, computed
+        at once (the menu's entry point); without a site yet, an empty
+        form to choose one."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_management.property_management_dashboard_action"
+        )
+        defaults = self.default_get(["site_id"])
+        if defaults.get("site_id"):
+            action["res_id"] = self.create({}).id
+        return action
+
+    def action_refresh(self):
+        self._build()
+        return True
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    @api.model
+    def _line_values(self, kpi, sequence):
+        currency = self.env.company.currency_id
+        money = kpi["code"] == "collection_rate"
+
+        def amount(value):
+            return currency.format(value) if money else f"{value:g}"
+
+        return {
+            "sequence": sequence,
+            "code": kpi["code"],
+            "name": kpi["name"],
+            "value": kpi["value"] or 0.0,
+            "has_value": kpi["value"] is not None,
+            "target": kpi["target"],
+            "status": kpi_status(kpi),
+            "numerator": kpi["numerator"],
+            "denominator": kpi["denominator"],
+            "detail": self.env._(
+                "%(part)s of %(whole)s",
+                part=amount(kpi["numerator"]),
+                whole=amount(kpi["denominator"]),
+            ),
+        }
+
+    def _build(self):
+        """(Re)compute the KPIs of the period; a trend already shown is
+        recomputed for the new period too."""
+        Kpi = self.env["property.management.kpi"]
+        for board in self:
+            start, end = period_bounds(board.period, board.date)
+            kpis = Kpi.compute(board.site_id.ids, start, end)
+            board.line_ids.unlink()
+            self.env["property.management.dashboard.line"].create(
+                [
+                    {
+                        "dashboard_id": board.id,
+                        **self._line_values(kpi, sequence),
+                        "source_ids": [
+                            fields.Command.create(
+                                self.env[
+                                    "property.management.dashboard.source"
+                                ]._source_values(source)
+                            )
+                            for source in kpi["sources"]
+                        ],
+                    }
+                    for sequence, kpi in enumerate(kpis, 1)
+                ]
+            )
+            board.write(
+                {
+                    "date_from": start,
+                    "date_to": end,
+                    "period_name": period_label(board.period, start),
+                    "met_count": sum(
+                        kpi["value"] is not None and kpi["met"] for kpi in kpis
+                    ),
+                    "measured_count": sum(kpi["value"] is not None for kpi in kpis),
+                    "file": False,
+                    "filename": False,
+                }
+            )
+        self.filtered("trend_done")._build_trend()
+
+    def _build_trend(self):
+        """(Re)compute the trend: the KPIs of the ``trend_count`` periods up
+        to the one reported on (one KPI computation per period, so it is
+        computed when asked for)."""
+        Kpi = self.env["property.management.kpi"]
+        for board in self:
+            trend = Kpi._trend_figures(
+                board.site_id.ids, board.period, board.trend_count, board.date
+            )
+            board.trend_ids.unlink()
+            self.env["property.management.dashboard.trend"].create(
+                [
+                    {
+                        "dashboard_id": board.id,
+                        "sequence": KPI_CODES.index(kpi["code"]) + 1,
+                        "code": kpi["code"],
+                        "period_label": label,
+                        "date_from": period_start,
+                        "date_to": period_end,
+                        "value": kpi["value"] or 0.0,
+                        "has_value": kpi["value"] is not None,
+                        "target": kpi["target"],
+                        "status": kpi_status(kpi),
+                        "numerator": kpi["numerator"],
+                        "denominator": kpi["denominator"],
+                    }
+                    for label, period_start, period_end, period_kpis in trend
+                    for kpi in period_kpis
+                ]
+            )
+            board.trend_done = True
+
+    # ------------------------------------------------------------------
+    # Trend and export
+    # ------------------------------------------------------------------
+    def action_compute_trend(self):
+        self._build_trend()
+        return True
+
+    def action_view_trend_chart(self):
+        self.ensure_one()
+        if not self.trend_done:
+            self._build_trend()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_management.property_management_dashboard_trend_action"
+        )
+        action["domain"] = [("dashboard_id", "=", self.id), ("has_value", "=", True)]
+        action["display_name"] = self.env._(
+            "Trend of %(site)s up to %(period)s",
+            site=self.site_id.display_name,
+            period=self.period_name,
+        )
+        return action
+
+    def _build_workbook(self):
+        """The KPI report: the five KPIs of the period, and the trend."""
+        self.ensure_one()
+        if not self.trend_done:
+            self._build_trend()
+        _ = self.env._
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        title = workbook.add_format({"bold": True, "font_size": 14})
+        percent = workbook.add_format({"num_format": "0.00"})
+        number = workbook.add_format({"num_format": "#,##0.##"})
+        statuses = dict(
+            self.env["property.management.dashboard.line"]
+            ._fields["status"]
+            ._description_selection(self.env)
+        )
+
+        sheet = workbook.add_worksheet(_("Service Targets"))
+        sheet.write(0, 0, _("Service Targets"), title)
+        sheet.write_row(
+            1,
+            0,
+            [
+                _("Site"),
+                self.site_id.display_name,
+                _("Period"),
+                self.period_name,
+                fields.Date.to_string(self.date_from),
+                fields.Date.to_string(self.date_to),
+            ],
+        )
+        headers = [
+            _("KPI"),
+            _("Value (%)"),
+            _("Target (%)"),
+            _("Status"),
+            _("Numerator"),
+            _("Denominator"),
+        ]
+        sheet.write_row(3, 0, headers, bold)
+        for row, line in enumerate(self.line_ids.sorted("sequence"), 4):
+            sheet.write(row, 0, line.name)
+            if line.has_value:
+                sheet.write_number(row, 1, line.value, percent)
+            sheet.write_number(row, 2, line.target, percent)
+            sheet.write(row, 3, statuses[line.status])
+            sheet.write_number(row, 4, line.numerator, number)
+            sheet.write_number(row, 5, line.denominator, number)
+        sheet.set_column(0, 0, 32)
+        sheet.set_column(1, 5, 14)
+
+        page = workbook.add_worksheet(_("Trend"))
+        codes = [line.code for line in self.line_ids.sorted("sequence")]
+        page.write_row(
+            0, 0, [_("Period")] + self.line_ids.sorted("sequence").mapped("name"), bold
+        )
+        rows = {}
+        for point in self.trend_ids:
+            rows.setdefault(point.period_label, {})[point.code] = point
+        for row, label in enumerate(sorted(rows), 1):
+            page.write(row, 0, label)
+            for column, code in enumerate(codes, 1):
+                point = rows[label].get(code)
+                if point and point.has_value:
+                    page.write_number(row, column, point.value, percent)
+        page.set_column(0, 0, 12)
+        page.set_column(1, len(codes), 20)
+        page.freeze_panes(1, 1)
+        workbook.close()
+        return output.getvalue()
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        self.write(
+            {
+                "file": base64.b64encode(self._build_workbook()),
+                "filename": self.env._(
+                    "service_targets_%(site)s_%(period)s.xlsx",
+                    site=self.site_id.code,
+                    period=self.period_name.replace(" ", "-"),
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": f"/web/content/?model={self._name}&id={self.id}&field=file"
+            f"&filename_field=filename&download=true",
+        }
