@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import content_disposition, request
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..xlsx import XLSX_MIMETYPE
 
 
 class PropertyBillingXlsx(http.Controller):

@@ -16,7 +16,7 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..xlsx import XLSX_MIMETYPE
 
 
 class PropertyPublishedFiguresPortal(CustomerPortal):

@@ -16,13 +16,14 @@ The figures are computed in draft (``Compute``) and computed once more when
 the disclosure is published; a published disclosure never changes.
 """
 
-import base64
 import io
 
 import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..xlsx import download_action
 
 DISCLOSURE_STATES = [
     ("draft", "Draft"),
@@ -364,21 +365,7 @@ class PropertyFinancialDisclosure(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self._xlsx_filename(),
-                "datas": base64.b64encode(self._xlsx_content()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "target": "self",
-            "url": f"/web/content/{attachment.id}?download=true",
-        }
+        return download_action(self, self._xlsx_filename(), self._xlsx_content())
 
     # ------------------------------------------------------------------
     # Portal

@@ -24,7 +24,6 @@ Rules (shown to tenants in the published table)
   standard; the billing manager's confirmation is their approval.
 """
 
-import base64
 import io
 from collections import defaultdict
 
@@ -35,6 +34,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 from ..billing import apportion, clip, month_end, month_start
+from ..xlsx import download_action
 from .property_fee_item import METER_TYPES
 
 SHARED_COST_STATES = [
@@ -691,21 +691,7 @@ class PropertySharedCost(models.Model):
     def action_export_xlsx(self):
         """Download the apportionment table (with the tenants' names)."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self._xlsx_filename(),
-                "datas": base64.b64encode(self._xlsx_content()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "target": "self",
-            "url": f"/web/content/{attachment.id}?download=true",
-        }
+        return download_action(self, self._xlsx_filename(), self._xlsx_content())
 
     # ------------------------------------------------------------------
     # Portal
