@@ -3,8 +3,9 @@ import io
 
 import qrcode
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Command
 
 from ..receipt import period_label
 
@@ -36,6 +37,300 @@ class AccountMove(models.Model):
     )
     property_period_start = fields.Date(string="Billing Month")
     property_billing_key_ids = fields.One2many("property.billing.key", "move_id")
+
+    # ------------------------------------------------------------------
+    # Invoices of billing runs with their journal items prepared up front
+    # ------------------------------------------------------------------
+    @api.model
+    def _property_presync_setup(self, company, journal):
+        """What the journal items of a run's customer invoices depend on
+        beyond their lines, read once per batch; ``None`` when the company
+        uses a feature whose items only the invoice's own synchronisation
+        knows how to build (foreign currency, discount allocation)."""
+        if journal.currency_id and journal.currency_id != company.currency_id:
+            return None
+        if company.account_discount_expense_allocation_id:
+            return None
+        Position = self.env["account.fiscal.position"].with_company(company)
+        has_positions = bool(
+            Position.search_count(Position._check_company_domain(company), limit=1)
+        )
+        return {
+            "company": company,
+            "journal": journal,
+            "currency": company.currency_id,
+            "has_positions": has_positions,
+            "products": {},
+            "partners": {},
+            "partner_ids": (),
+        }
+
+    @api.model
+    def _property_presync_product(self, setup, product):
+        """``(income account, taxes)`` of ``product`` on an invoice without
+        fiscal position, as an invoice line computes them, or ``None``
+        when a tax is due on payment (cash basis)."""
+        products = setup["products"]
+        if product.id not in products:
+            company = setup["company"]
+            product = product.with_company(company)
+            accounts = product.product_tmpl_id.get_product_accounts(fiscal_pos=False)
+            account = accounts["income"] or setup["journal"].default_account_id
+            Tax = self.env["account.tax"]
+            taxes = product.taxes_id.filtered_domain(Tax._check_company_domain(company))
+            taxes = taxes or account.tax_ids.filtered(
+                lambda tax: tax.type_tax_use == "sale"
+            )
+            taxes = taxes._filter_taxes_by_company(company)
+            flat = taxes.flatten_taxes_hierarchy()
+            cash_basis = any(tax.tax_exigibility == "on_payment" for tax in flat)
+            products[product.id] = None if cash_basis else (account, taxes)
+        return products[product.id]
+
+    @api.model
+    def _property_presync_partner(self, setup, partner):
+        """The receivable account of ``partner``, or ``None`` when its
+        invoices take a payment term or a fiscal position."""
+        partners = setup["partners"]
+        if partner.id not in partners:
+            company = setup["company"]
+            partner = partner.with_company(company)
+            commercial = partner.commercial_partner_id
+            receivable = (
+                commercial.property_account_receivable_id
+                or company.partner_id.with_company(
+                    company
+                ).property_account_receivable_id
+            )
+            position = setup["has_positions"] and self.env[
+                "account.fiscal.position"
+            ].with_company(company)._get_fiscal_position(partner)
+            partners[partner.id] = (
+                None
+                if position or partner.property_payment_term_id or not receivable
+                else (commercial, receivable)
+            )
+        return partners[partner.id]
+
+    @api.model
+    def _property_presynced_vals(self, setup, vals):
+        """``vals`` of a customer invoice (``invoice_line_ids`` of product
+        lines) rewritten with all its journal items, computed by Odoo's tax
+        engine as the invoice's own synchronisation would: product lines
+        with their balances and tax grids, one line per tax repartition and
+        the receivable line due on ``invoice_date_due``.  Created with
+        ``skip_invoice_sync``, they spare the per-invoice synchronisation,
+        most of an invoice's creation cost.  ``None`` when the invoice
+        needs something this does not build (payment term, fiscal
+        position, cash-basis tax, discount allocation, foreign currency):
+        such invoices are created the usual way."""
+        if setup is None or vals.get("move_type") != "out_invoice":
+            return None
+        if any(
+            vals.get(key)
+            for key in (
+                "line_ids",
+                "currency_id",
+                "invoice_payment_term_id",
+                "fiscal_position_id",
+                "invoice_cash_rounding_id",
+            )
+        ):
+            return None
+        if not (vals.get("invoice_date") and vals.get("invoice_date_due")):
+            return None
+        # the batch's payers are read together (prefetch), not one by one
+        partner = (
+            self.env["res.partner"]
+            .browse(vals.get("partner_id"))
+            .with_prefetch(setup["partner_ids"])
+        )
+        payer = partner and self._property_presync_partner(setup, partner)
+        if not payer:
+            return None
+        commercial, receivable = payer
+        AccountTax = self.env["account.tax"]
+        Product = self.env["product.product"]
+        currency = setup["currency"]
+        company = setup["company"]
+        Line = self.env["account.move.line"]
+        base_lines, product_vals = [], []
+        for command in vals.get("invoice_line_ids") or []:
+            if command[0] != Command.CREATE or command[2].get("display_type"):
+                return None
+            # amounts as the line will store them (rounded to their digits)
+            line_vals = {
+                **command[2],
+                **{
+                    name: Line._fields[name].convert_to_cache(
+                        command[2].get(name, default), Line
+                    )
+                    for name, default in (
+                        ("price_unit", 0.0),
+                        ("quantity", 1.0),
+                        ("discount", 0.0),
+                    )
+                },
+            }
+            product = Product.browse(line_vals.get("product_id"))
+            found = product and self._property_presync_product(setup, product)
+            if not found:
+                return None
+            account, taxes = found
+            base_lines.append(
+                AccountTax._prepare_base_line_for_taxes_computation(
+                    None,
+                    product_id=product,
+                    product_uom_id=product.uom_id,
+                    tax_ids=taxes,
+                    price_unit=line_vals["price_unit"],
+                    quantity=line_vals["quantity"],
+                    discount=line_vals["discount"],
+                    currency_id=currency,
+                    partner_id=commercial,
+                    account_id=account,
+                    analytic_distribution=line_vals.get("analytic_distribution"),
+                    sign=-1,
+                    is_refund=False,
+                    tax_tag_invert=bool(taxes),
+                    rate=1.0,
+                )
+            )
+            product_vals.append(
+                {
+                    **line_vals,
+                    "display_type": "product",
+                    "account_id": account.id,
+                    "tax_ids": [Command.set(taxes.ids)],
+                }
+            )
+        if not base_lines:
+            return None
+        AccountTax._add_tax_details_in_base_lines(base_lines, company)
+        AccountTax._round_base_lines_tax_details(base_lines, company)
+        AccountTax._add_accounting_data_in_base_lines_tax_details(base_lines, company)
+        results = AccountTax._prepare_tax_lines(base_lines, company)
+        line_ids, total = [], 0.0
+        for line_vals, (_base_line, amounts) in zip(
+            product_vals, results["base_lines_to_update"], strict=True
+        ):
+            line_ids.append(Command.create({**line_vals, **amounts}))
+            total += amounts["balance"]
+        for tax_vals in results["tax_lines_to_add"]:
+            line_ids.append(Command.create({**tax_vals, "display_type": "tax"}))
+            total += tax_vals["balance"]
+        total = currency.round(-total)
+        line_ids.append(
+            Command.create(
+                {
+                    "display_type": "payment_term",
+                    "account_id": receivable.id,
+                    "balance": total,
+                    "amount_currency": total,
+                    "date_maturity": vals["invoice_date_due"],
+                    "discount_date": False,
+                    "discount_balance": 0.0,
+                    "discount_amount_currency": 0.0,
+                }
+            )
+        )
+        presynced = {
+            key: value for key, value in vals.items() if key != "invoice_line_ids"
+        }
+        presynced["line_ids"] = line_ids
+        return presynced
+
+    @api.model
+    def _property_create_invoices(self, vals_list):
+        """Create the customer invoices of ``vals_list``, those that can be
+        with their journal items prepared up front
+        (:meth:`_property_presynced_vals`), the others the usual way; the
+        payer follows their invoice from its creation (posting would
+        subscribe them one invoice at a time)."""
+        setup = None
+        if vals_list:
+            setup = self._property_presync_setup(
+                self.env.company,
+                self.env["account.journal"].browse(vals_list[0].get("journal_id")),
+            )
+        if setup:
+            setup["partner_ids"] = tuple(
+                {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+            )
+        fast, usual = [], []
+        for vals in vals_list:
+            presynced = self._property_presynced_vals(setup, vals)
+            (fast if presynced else usual).append(presynced or vals)
+        moves = self.browse()
+        if fast:
+            moves |= self.with_context(skip_invoice_sync=True).create(fast)
+        if usual:
+            moves |= self.create(usual)
+        moves = self.browse(moves.ids)
+        moves._property_add_payer_followers()
+        return moves
+
+    def _property_add_payer_followers(self):
+        """Make each invoice's payer a follower, with the subtypes posting
+        would give them, in one go (posting subscribes them one invoice at
+        a time)."""
+        Subtype = self.env["mail.message.subtype"]
+        default, _internal, external = Subtype.default_subtypes(self._name)
+        user_partner = self.env.user.partner_id
+        follower_vals = []
+        for move in self:
+            partner = move.partner_id
+            if not partner.active or partner == user_partner:
+                continue
+            subtypes = external if partner.partner_share else default
+            follower_vals.append(
+                {
+                    "res_model": self._name,
+                    "res_id": move.id,
+                    "partner_id": partner.id,
+                    "subtype_ids": [Command.set(subtypes.ids)],
+                }
+            )
+        self.env["mail.followers"].sudo().create(follower_vals)
+
+    def _property_post_invoices(self):
+        """Post invoices of a billing run together.  Posting changes no
+        journal item of an invoice in the company's currency, so their
+        synchronisation is skipped (posting writes each invoice on its own,
+        which would run it once per invoice), and the number format of a
+        journal and date is worked out once for the batch rather than with
+        two queries per invoice (:meth:`_get_next_sequence_format`)."""
+        company_currency = self.filtered(
+            lambda move: move.currency_id == move.company_id.currency_id
+        )
+        memo = {}
+        company_currency.with_context(
+            skip_invoice_sync=True, property_sequence_memo=memo
+        ).action_post()
+        (self - company_currency).with_context(
+            property_sequence_memo=memo
+        ).action_post()
+
+    def _get_next_sequence_format(self):
+        # While a batch is posted (_property_post_invoices), the format of the
+        # next number (and the last number, which the transaction's sequence
+        # cache then increments) is the same for every invoice of a journal,
+        # type and date: it is read once.  Should the cache have been
+        # cleared meanwhile, _locked_increment's unique-constraint retry
+        # still finds the next free number.
+        memo = self.env.context.get("property_sequence_memo")
+        if memo is None:
+            return super()._get_next_sequence_format()
+        key = (
+            self.journal_id.id,
+            self.date,
+            self.move_type,
+            bool(self.origin_payment_id),
+        )
+        if key not in memo:
+            memo[key] = super()._get_next_sequence_format()
+        format_string, format_values = memo[key]
+        return format_string, dict(format_values)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

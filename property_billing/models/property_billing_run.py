@@ -741,7 +741,7 @@ class PropertyBillingRun(models.Model):
             self.env["account.move"]
             .with_context(**QUIET)
             .with_company(self.company_id)
-            .create(vals_list)
+            ._property_create_invoices(vals_list)
         )
         key_vals = []
         for move_line in moves.invoice_line_ids:
@@ -829,7 +829,7 @@ class PropertyBillingRun(models.Model):
         moves = moves.with_context(**QUIET)
         try:
             with self.env.cr.savepoint():
-                moves.action_post()
+                moves._property_post_invoices()
         except (UserError, ValidationError):
             for move in moves:
                 try:
