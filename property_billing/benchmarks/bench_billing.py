@@ -15,7 +15,10 @@ data and their peak memories are separate:
   manager (the admin, with access rights) runs it: create, ``action_preview``,
   ``action_generate``, ``action_post``; the batches a large run sends to the
   background are processed in the same process, one committed batch at a
-  time, as the cron would;
+  time, as the cron would; with ``--workers K``, by K worker processes
+  started beforehand, as K cron workers would (their CPU time and memory
+  are counted); ``--one-pass`` uses Generate and Post (what a scheduled run
+  does) instead of generate, then post;
 - both in two variants: ``fee`` (one property fee line per invoice, 13% VAT)
   and ``water`` (the fee plus a metered water line at 9% VAT, from meter
   readings on our side, a second contract line on OCA's).
@@ -50,6 +53,7 @@ Usage (from any directory where ``import odoo`` works):
 
     python3 property_billing/benchmarks/bench_billing.py [--sizes 1000,5000,20000]
         [--variants fee,water] [--sides oca,ours] [--keep]
+        [--workers 2] [--one-pass]
     python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
     python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
 
@@ -208,9 +212,8 @@ def server_autovacuum():
     ).stdout.strip()
 
 
-def worker(task, db, addons_path, **params):
-    """Run one task in a fresh Odoo process; return its JSON result."""
-    cmd = [
+def worker_command(task, db, addons_path, params):
+    return [
         sys.executable,
         str(Path(__file__).resolve()),
         "--worker",
@@ -222,6 +225,11 @@ def worker(task, db, addons_path, **params):
         "--params",
         json.dumps(params, default=str),
     ]
+
+
+def worker(task, db, addons_path, **params):
+    """Run one task in a fresh Odoo process; return its JSON result."""
+    cmd = worker_command(task, db, addons_path, params)
     env = dict(os.environ, BBENCH_VACUUM_EVERY=str(VACUUM_EVERY[0]))
     proc = subprocess.run(
         cmd, cwd="/tmp", capture_output=True, text=True, check=False, env=env
@@ -306,7 +314,12 @@ def report_side(label, res):
         f"(py {res['cpu_py']:.1f} + pg {res['cpu_db']:.1f}) "
         f"{res['invoices'] / cpu:6.1f}/cpu-s {cpu / res['invoices'] * 1000:5.1f} "
         f"ms/inv | peak {res['rss_peak_mb']:4.0f} MB (+{res['rss_growth_mb']:.0f}) "
-        f"[{parts}] total {res['amount_total']:.2f}",
+        f"[{parts}] total {res['amount_total']:.2f}"
+        + (
+            f" | {res['workers']} workers, peak {res['rss_workers_peak_mb']:.0f} MB"
+            if res.get("workers")
+            else ""
+        ),
         flush=True,
     )
 
@@ -343,7 +356,15 @@ def run_compare(args, addons_path, have_oca, have_ours):
                     if side == "ours" and not have_ours:
                         continue
                     clone(tmpl, run)
-                    res = worker(side, run, addons_path, variant=variant)
+                    params = {"variant": variant}
+                    if side == "ours":
+                        params.update(
+                            workers=args.workers,
+                            one_pass=args.one_pass,
+                            db=run,
+                            addons_path=addons_path,
+                        )
+                    res = worker(side, run, addons_path, **params)
                     summary[(n, variant, side)] = res
                     report_side(f"{side}", res)
                 ours = summary.get((n, variant, "ours"))
@@ -471,10 +492,11 @@ def run_profile(args, addons_path):
     build_base(base, addons_path, modules)
     try:
         build_template(base, tmpl, addons_path, args.profile, "fee", False)
+        out = {"out": args.profile_out} if args.profile_out else {}
         if ours:
-            res = worker("profile", tmpl, addons_path, side="ours")
+            res = worker("profile", tmpl, addons_path, side="ours", **out)
         else:
-            res = worker("profile", tmpl, addons_path, quiet=True, chunk=250)
+            res = worker("profile", tmpl, addons_path, quiet=True, chunk=250, **out)
         report_side(f"profiled run of {args.profile}", res)
     finally:
         if not args.keep:
@@ -835,7 +857,7 @@ def fixtures_ours(env, site, variant):
     return info
 
 
-def process_jobs(env, run):
+def process_jobs(env, run, finish=True):
     """Process the run's background batches as the cron would (one batch at
     a time, committed), until the run is finished."""
     Job = env["property.billing.run.job"]
@@ -847,8 +869,9 @@ def process_jobs(env, run):
         job._process()
         env.cr.commit()
         batches += 1
-    Job._finish_runs()
-    env.flush_all()
+    if finish:
+        Job._finish_runs()
+        env.flush_all()
     return batches
 
 
@@ -911,12 +934,25 @@ def w_oca(env, variant):
     return measure(env, run)
 
 
-def ours_invoices(env):
+def ours_invoices(env, workers=None, one_pass=False):
     """Our billing run of the site's month, as a billing manager (the admin,
-    with access rights) does it: create, preview, generate, post; the batches
-    that go to the background are processed here, in this process."""
+    with access rights) does it: create, preview, generate, post (or, with
+    ``one_pass``, Generate and Post, as a scheduled run does); the batches
+    that go to the background are processed here, in this process, or by
+    ``workers`` (:class:`JobWorkers`), as that many cron workers would."""
     site = env["property.site"].search([("code", "=", "BBILL")])
     env = env(user=env.ref("base.user_admin"))
+
+    def background():
+        if not workers:
+            return process_jobs(env, billing_run)
+        env.cr.commit()
+        batches = workers.process()
+        env.invalidate_all()
+        env["property.billing.run.job"]._finish_runs()
+        env.flush_all()
+        return batches
+
     start = time.perf_counter()
     billing_run = env["property.billing.run"].create(
         {"site_id": site.id, "period_start": PERIOD_START}
@@ -924,11 +960,16 @@ def ours_invoices(env):
     billing_run.action_preview()
     env.flush_all()
     previewed = time.perf_counter()
-    billing_run.action_generate()
-    batches = process_jobs(env, billing_run)
-    generated = time.perf_counter()
-    billing_run.action_post()
-    batches += process_jobs(env, billing_run)
+    if one_pass:
+        billing_run.action_generate_post()
+        batches = background()
+        generated = time.perf_counter()
+    else:
+        billing_run.action_generate()
+        batches = background()
+        generated = time.perf_counter()
+        billing_run.action_post()
+        batches += background()
     if billing_run.state != "posted" or billing_run.error_count:
         raise AssertionError(
             f"run {billing_run.state}, {billing_run.error_count} errors"
@@ -942,8 +983,99 @@ def ours_invoices(env):
     }
 
 
-def w_ours(env, variant):
-    return measure(env, ours_invoices)
+class JobWorkers:
+    """``count`` Odoo processes standing in for cron workers: started (and
+    their registry loaded) before the measurement, each takes batches of
+    the run with ``SKIP LOCKED`` when told to go, until none is left.
+    Their CPU time (and their database backends') and peak memory are
+    added to the measurement's."""
+
+    def __init__(self, count, db, addons_path):
+        env = dict(os.environ, BBENCH_VACUUM_EVERY="0")
+        self.procs = [
+            subprocess.Popen(
+                worker_command("jobs", db, addons_path, {}),
+                cwd="/tmp",
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _i in range(count)
+        ]
+        for proc in self.procs:
+            line = proc.stdout.readline()
+            if not line.startswith("READY"):
+                raise RuntimeError(f"job worker failed: {line}{proc.stderr.read()}")
+        self.results = []
+
+    def process(self):
+        """Let every worker take batches until none is left; return how many
+        they processed."""
+        for proc in self.procs:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        results = []
+        for proc in self.procs:
+            line = proc.stdout.readline()
+            if not line.startswith("DONE "):
+                raise RuntimeError(f"job worker failed: {line}{proc.stderr.read()}")
+            results.append(json.loads(line[5:]))
+        self.results.extend(results)
+        return sum(result["batches"] for result in results)
+
+    def close(self):
+        for proc in self.procs:
+            proc.stdin.close()
+            proc.wait(timeout=60)
+
+    def usage(self):
+        return {
+            "cpu_py": sum(r["cpu_py"] for r in self.results),
+            "cpu_db": sum(r["cpu_db"] for r in self.results),
+            "rss_peak_mb": max((r["rss_peak_mb"] for r in self.results), default=0),
+        }
+
+
+def w_jobs(env):
+    """A stand-in cron worker (see :class:`JobWorkers`)."""
+    env.cr.execute("SELECT pg_backend_pid()")
+    backend = env.cr.fetchone()[0]
+    cron = env.ref("property_billing.ir_cron_property_billing_run_jobs")
+    env = env(user=cron.user_id)
+    print("READY", flush=True)
+    for _go in sys.stdin:
+        py0, db0 = cpu_seconds(backend)
+        env.invalidate_all()
+        batches = process_jobs(env, None, finish=False)
+        py1, db1 = cpu_seconds(backend)
+        result = {
+            "batches": batches,
+            "cpu_py": py1 - py0,
+            "cpu_db": db1 - db0,
+            "rss_peak_mb": rss_mb(),
+        }
+        print("DONE " + json.dumps(result), flush=True)
+    return {}
+
+
+def w_ours(env, variant, workers=0, one_pass=False, db=None, addons_path=None):
+    if workers < 2:
+        return measure(env, lambda env: ours_invoices(env, one_pass=one_pass))
+    pool = JobWorkers(workers, db, addons_path)
+    try:
+        res = measure(
+            env, lambda env: ours_invoices(env, workers=pool, one_pass=one_pass)
+        )
+    finally:
+        pool.close()
+    usage = pool.usage()
+    res["cpu_py"] += usage["cpu_py"]
+    res["cpu_db"] += usage["cpu_db"]
+    res["rss_workers_peak_mb"] = usage["rss_peak_mb"]
+    res["workers"] = workers
+    return res
 
 
 def invoice_vals(env, charges, explicit_taxes):
@@ -1135,7 +1267,7 @@ def w_orm(env, **options):
     return measure(env, lambda env: orm_invoices(env, **options))
 
 
-def w_profile(env, side="orm", **options):
+def w_profile(env, side="orm", out=None, **options):
     profile = cProfile.Profile()
 
     def run(env):
@@ -1148,6 +1280,9 @@ def w_profile(env, side="orm", **options):
             profile.disable()
 
     res = measure(env, run)
+    if out:
+        profile.dump_stats(out)
+        print(f"--- statistics saved to {out} ---")
     for sort in ("tottime", "cumulative"):
         out = io.StringIO()
         stats = pstats.Stats(profile, stream=out)
@@ -1289,6 +1424,7 @@ TASKS = {
     "fixtures": w_fixtures,
     "oca": w_oca,
     "ours": w_ours,
+    "jobs": w_jobs,
     "orm": w_orm,
     "profile": w_profile,
     "preview": w_preview,
@@ -1362,6 +1498,23 @@ def main():
     parser.add_argument("--orm", action="store_true", help="raw ORM variants")
     parser.add_argument("--orm-variants", help="indexes of ORM_VARIANTS to run")
     parser.add_argument("--profile", type=int, help="cProfile N invoices")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="process our run's background batches with this many worker "
+        "processes, as that many cron workers would (default: in the "
+        "measuring process)",
+    )
+    parser.add_argument(
+        "--one-pass",
+        action="store_true",
+        help="our run generates and posts in one pass (Generate and Post, "
+        "what a scheduled run does) instead of generate, then post",
+    )
+    parser.add_argument(
+        "--profile-out", help="also save the cProfile statistics to this file"
+    )
     parser.add_argument("--no-preview", dest="preview", action="store_false")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", action="store_true")
