@@ -361,8 +361,8 @@ def run_compare(args, addons_path, have_oca, have_ours):
                         params.update(
                             workers=args.workers,
                             one_pass=args.one_pass,
-                            db=run,
-                            addons_path=addons_path,
+                            jobs_db=run,
+                            jobs_addons_path=addons_path,
                         )
                     res = worker(side, run, addons_path, **params)
                     summary[(n, variant, side)] = res
@@ -494,7 +494,14 @@ def run_profile(args, addons_path):
         build_template(base, tmpl, addons_path, args.profile, "fee", False)
         out = {"out": args.profile_out} if args.profile_out else {}
         if ours:
-            res = worker("profile", tmpl, addons_path, side="ours", **out)
+            res = worker(
+                "profile",
+                tmpl,
+                addons_path,
+                side="ours",
+                one_pass=args.one_pass,
+                **out,
+            )
         else:
             res = worker("profile", tmpl, addons_path, quiet=True, chunk=250, **out)
         report_side(f"profiled run of {args.profile}", res)
@@ -1046,6 +1053,8 @@ def w_jobs(env):
     env = env(user=cron.user_id)
     print("READY", flush=True)
     for _go in sys.stdin:
+        # a new transaction: its snapshot shows the batches just queued
+        env.cr.rollback()
         py0, db0 = cpu_seconds(backend)
         env.invalidate_all()
         batches = process_jobs(env, None, finish=False)
@@ -1060,10 +1069,12 @@ def w_jobs(env):
     return {}
 
 
-def w_ours(env, variant, workers=0, one_pass=False, db=None, addons_path=None):
+def w_ours(
+    env, variant, workers=0, one_pass=False, jobs_db=None, jobs_addons_path=None
+):
     if workers < 2:
         return measure(env, lambda env: ours_invoices(env, one_pass=one_pass))
-    pool = JobWorkers(workers, db, addons_path)
+    pool = JobWorkers(workers, jobs_db, jobs_addons_path)
     try:
         res = measure(
             env, lambda env: ours_invoices(env, workers=pool, one_pass=one_pass)
@@ -1274,7 +1285,7 @@ def w_profile(env, side="orm", out=None, **options):
         profile.enable()
         try:
             if side == "ours":
-                return ours_invoices(env)
+                return ours_invoices(env, one_pass=options.get("one_pass", False))
             return orm_invoices(env, **options)
         finally:
             profile.disable()

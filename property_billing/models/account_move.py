@@ -304,9 +304,17 @@ class AccountMove(models.Model):
             lambda move: move.currency_id == move.company_id.currency_id
         )
         memo = {}
+        # nor is their balance checked on each of posting's per-invoice
+        # writes: once for the batch, below
         company_currency.with_context(
-            skip_invoice_sync=True, property_sequence_memo=memo
+            skip_invoice_sync=True,
+            check_move_validity=False,
+            property_sequence_memo=memo,
         ).action_post()
+        if company_currency and self._get_unbalanced_moves(
+            {"records": company_currency}
+        ):
+            raise UserError(self.env._("The entry is not balanced."))
         (self - company_currency).with_context(
             property_sequence_memo=memo
         ).action_post()

@@ -619,6 +619,8 @@ class PropertyBillingRun(models.Model):
                 run._bill_groups(groups, post=post)
                 run._finish_billing(post=post)
             else:
+                # made here, once: parallel batches would race to create it
+                run.site_id._billing_analytic_account()
                 run._queue_jobs(groups, post=post)
         return True
 

@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import PropertyBillingCase
@@ -323,3 +324,18 @@ class TestInvoicePresync(PropertyBillingCase):
         self.assertEqual(numbers, list(range(start, start + 7)))
         self.assertEqual(len(set((first | batch | after).mapped("name"))), 7)
         self.assertTrue(all(m.state == "posted" for m in batch))
+
+    def test_batch_post_refuses_unbalanced_entries(self):
+        """Posting a batch skips the per-invoice balance check of posting's
+        writes but checks the batch once: an unbalanced entry is refused."""
+        Move = self.env["account.move"].with_company(self.company)
+        vals = self._vals(self.tenant_a, [(self.product_fee, 10.0, 2.8, 0.0)])
+        moves = Move._property_create_invoices([dict(vals), dict(vals)])
+        term = moves[1].line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        )
+        term.with_context(check_move_validity=False, skip_invoice_sync=True).write(
+            {"balance": term.balance + 1.0, "amount_currency": term.balance + 1.0}
+        )
+        with self.assertRaisesRegex(UserError, "not balanced"):
+            moves._property_post_invoices()
