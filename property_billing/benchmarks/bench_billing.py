@@ -491,7 +491,8 @@ def run_profile(args, addons_path):
     modules = ["l10n_cn", "property_tenant"] + (["property_billing"] if ours else [])
     build_base(base, addons_path, modules)
     try:
-        build_template(base, tmpl, addons_path, args.profile, "fee", False)
+        # the first of --variants (fee unless told)
+        build_template(base, tmpl, addons_path, args.profile, args.variants[0], False)
         out = {"out": args.profile_out} if args.profile_out else {}
         if ours:
             res = worker(
