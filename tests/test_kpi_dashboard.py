@@ -534,6 +534,21 @@ class TestKpis(KpiWorldCase):
                 self.site.ids, MARCH[1], MARCH[0]
             )
 
+    def test_trend_as_computed_per_period(self):
+        # the trend's collection rates come from one query for all its
+        # periods: each period's KPIs are those computed for it alone
+        Kpi = self.env["property.management.kpi"].with_user(self.supervisor)
+        for period, count in (("month", 4), ("quarter", 3), ("year", 2)):
+            trend = Kpi._trend_figures(self.site.ids, period, count, date(2026, 4, 15))
+            self.assertEqual(len(trend), count)
+            for label, start, end, kpis in trend:
+                self.assertEqual(kpis, Kpi.compute(self.site.ids, start, end), label)
+        months = Kpi._trend_figures(self.site.ids, "month", 2, date(2026, 4, 15))
+        self.assertEqual(
+            [kpis[4]["value"] for _label, _start, _end, kpis in months],
+            [62.5, 0.0],
+        )
+
     def test_trend(self):
         Kpi = self.env["property.management.kpi"].with_user(self.supervisor)
         trend = Kpi.trend(self.site.ids, "month", 3, date(2026, 3, 15))

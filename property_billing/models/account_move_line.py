@@ -10,7 +10,10 @@ class AccountMoveLine(models.Model):
     property_fee_item_id = fields.Many2one(
         "property.fee.item", string="Fee Item", index="btree_not_null"
     )
-    property_period_start = fields.Date(string="Billed Period Start")
+    # the collection figures find a period's bills by it
+    property_period_start = fields.Date(
+        string="Billed Period Start", index="btree_not_null"
+    )
     property_period_end = fields.Date(string="Billed Period End")
     property_run_line_id = fields.Many2one(
         "property.billing.run.line", copy=False, index="btree_not_null"

@@ -1,7 +1,10 @@
 from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from ..billing import month_start
 from ..collection import (
@@ -16,6 +19,26 @@ from ..collection import collection_rate as rate_percent
 
 # The context key of the date the report's paid and open amounts are as of.
 AS_OF_KEY = "collection_as_of"
+
+# The billing month of a billed line of ``_bill_query`` (``bill.period``).
+PERIOD = SQL(
+    "date_trunc('month', COALESCE(line.property_period_start, "
+    "move.property_period_start, move.invoice_date))::date"
+)
+
+# The fee lines without a billing month of their own, written as in the
+# index on them.
+NO_PERIOD_LINE = (
+    "property_period_start IS NULL AND property_occupancy_id IS NOT NULL"
+    " AND display_type = 'product'"
+)
+
+# The receivable lines still open (an unknown residual counts as open),
+# written as in the index on them.
+OPEN_RECEIVABLE = (
+    "display_type = 'payment_term'"
+    " AND (amount_residual != 0 OR amount_residual IS NULL)"
+)
 
 # Dimensions of the collection figures: name -> SQL column of ``bill``.
 DIMENSIONS = {
@@ -102,6 +125,37 @@ class PropertyCollectionReport(models.Model):
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     aging = fields.Selection(AGING_BUCKETS, readonly=True)
 
+    def init(self):
+        res = super().init()
+        # What the collection figures find the bills of a period and those
+        # that may be in arrears by (see _period_bill_query and
+        # _arrears_moves), on tables of other modules: the fee lines
+        # without a billing month of their own (few: the others are found
+        # by theirs), the receivable lines still open and the
+        # reconciliations by date.
+        cr = self.env.cr
+        sql.create_index(
+            cr,
+            "account_move_line__property_no_period_index",
+            "account_move_line",
+            ["move_id"],
+            where=NO_PERIOD_LINE,
+        )
+        sql.create_index(
+            cr,
+            "account_move_line__open_payment_term_index",
+            "account_move_line",
+            ["move_id"],
+            where=OPEN_RECEIVABLE,
+        )
+        sql.create_index(
+            cr,
+            "account_partial_reconcile__max_date_index",
+            "account_partial_reconcile",
+            ["max_date"],
+        )
+        return res
+
     # ------------------------------------------------------------------
     # SQL
     # ------------------------------------------------------------------
@@ -115,8 +169,11 @@ class PropertyCollectionReport(models.Model):
         """The billed fee lines: ``id, move_id, move_type, company_id,
         currency_id, site_id, building_id, unit_id, occupancy_id,
         partner_id, collector_id, fee_item_id, period, invoice_date,
-        date_due, billed`` (signed, company currency) and ``ratio`` (signed
-        share of the bill's total, to allocate payments)."""
+        date_due, billed`` (signed, company currency), ``ratio`` (signed
+        share of the bill's total, to allocate payments) and ``settled``
+        (what the bill's receivable lines were reconciled with so far, in
+        the company currency: its total less its open amount, as the
+        accounting keeps them)."""
         return SQL(
             """
             SELECT line.id,
@@ -134,8 +191,7 @@ class PropertyCollectionReport(models.Model):
                        site.billing_manager_id, site.agent_id
                    ) AS collector_id,
                    line.property_fee_item_id AS fee_item_id,
-                   date_trunc('month', COALESCE(line.property_period_start,
-                       move.property_period_start, move.invoice_date))::date AS period,
+                   %(period)s AS period,
                    move.invoice_date,
                    COALESCE(move.invoice_date_due, move.invoice_date) AS date_due,
                    CASE WHEN move.amount_total = 0 THEN 0
@@ -146,7 +202,9 @@ class PropertyCollectionReport(models.Model):
                         WHEN move.move_type = 'out_refund'
                         THEN -line.price_total / move.amount_total
                         ELSE line.price_total / move.amount_total
-                   END AS ratio
+                   END AS ratio,
+                   ABS(move.amount_total_signed - move.amount_residual_signed)
+                       AS settled
               FROM account_move_line line
               JOIN account_move move ON move.id = line.move_id
               JOIN res_company company ON company.id = move.company_id
@@ -157,6 +215,7 @@ class PropertyCollectionReport(models.Model):
                AND line.display_type = 'product'
                AND %(where)s
             """,
+            period=PERIOD,
             where=where or SQL("TRUE"),
         )
 
@@ -189,6 +248,104 @@ class PropertyCollectionReport(models.Model):
             """,
             as_of=as_of,
             since=since or as_of,
+        )
+
+    @api.model
+    def _unsettled_partials(self, since):
+        """The ids of the partial reconciliations that may leave part of
+        what is settled on a bill unpaid at a date from the eve of
+        ``since`` on: those dated ``since`` or later, and those of credit
+        notes (a customer invoice's receivable lines are debits: it is
+        settled by a credit, so a reconciliation with another invoice
+        involves a credit note)."""
+        return SQL(" UNION ").join(
+            [
+                SQL(
+                    "SELECT id FROM account_partial_reconcile WHERE max_date >= %s",
+                    since,
+                ),
+                *(
+                    SQL(
+                        """
+                        SELECT partial.id
+                          FROM account_move refund
+                          JOIN account_move_line refund_line
+                            ON refund_line.move_id = refund.id
+                          JOIN account_partial_reconcile partial
+                            ON partial.%s = refund_line.id
+                         WHERE refund.move_type = 'out_refund'
+                           AND refund_line.display_type = 'payment_term'
+                        """,
+                        SQL.identifier(side),
+                    )
+                    for side in ("debit_move_id", "credit_move_id")
+                ),
+            ]
+        )
+
+    @api.model
+    def _unsettled_query(self, since, bills=None):
+        """The partial reconciliations of :meth:`_unsettled_partials` with
+        the receivable lines of the bills of ``bill`` (a CTE; or those of
+        ``bills``, a query of ``move_id``): one row
+        (``move_id, amount, max_date, payment``) per reconciliation of each
+        bill; ``payment``: with anything but another invoice or credit
+        note.
+
+        What was paid on a bill as of a day from the eve of ``since`` on is
+        what is settled on it (``bill.settled``) minus the amounts of these
+        rows dated later or not payments: a few reconciliations to look at
+        instead of all the payments of every bill.  The reconciliations
+        where the bill's line is the debit and those where it is the credit
+        are looked up separately, each by its index."""
+        return SQL(" UNION ALL ").join(
+            SQL(
+                """
+                SELECT receivable.move_id, partial.amount, partial.max_date,
+                       counterpart_move.move_type
+                           NOT IN ('out_invoice', 'out_refund') AS payment
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line receivable
+                    ON receivable.id = partial.%(side)s
+                  JOIN account_move_line counterpart
+                    ON counterpart.id = partial.%(other)s
+                  JOIN account_move counterpart_move
+                    ON counterpart_move.id = counterpart.move_id
+                 WHERE partial.id IN (%(partials)s)
+                   AND receivable.move_id IN (%(bills)s)
+                   AND receivable.display_type = 'payment_term' %(once)s
+                """,
+                side=SQL.identifier(side),
+                other=SQL.identifier(other),
+                partials=self._unsettled_partials(since),
+                bills=bills or SQL("SELECT move_id FROM bill"),
+                once=once,
+            )
+            for side, other, once in (
+                ("debit_move_id", "credit_move_id", SQL()),
+                # (a line reconciled with itself counts once)
+                (
+                    "credit_move_id",
+                    "debit_move_id",
+                    SQL("AND partial.credit_move_id != partial.debit_move_id"),
+                ),
+            )
+        )
+
+    @api.model
+    def _unpaid_query(self, since, bills=None):
+        """What of what is settled on each bill of ``bill`` (or ``bills``,
+        as in :meth:`_unsettled_query`) was not paid before ``since``:
+        ``move_id, amount``, for the bills with such an amount."""
+        return SQL(
+            """
+            SELECT unsettled.move_id, SUM(unsettled.amount) AS amount
+              FROM (%(unsettled)s) AS unsettled
+             WHERE unsettled.max_date >= %(since)s OR NOT unsettled.payment
+          GROUP BY unsettled.move_id
+            """,
+            unsettled=self._unsettled_query(since, bills),
+            since=since,
         )
 
     @api.model
@@ -234,33 +391,165 @@ class PropertyCollectionReport(models.Model):
         """Bills of the given sites (those of the user's companies)."""
         sites = self.env["property.site"].browse(site_ids).exists()
         sites = sites.filtered(lambda site: site.company_id in self.env.companies)
+        ids = tuple(sites.ids) or (None,)
+        # COALESCE(occ.site_id, move.property_site_id) IN ids, spelled out so
+        # that PostgreSQL estimates it from its statistics
         return SQL(
-            "COALESCE(occ.site_id, move.property_site_id) IN %s",
-            tuple(sites.ids) or (None,),
+            "(occ.site_id IN %s"
+            " OR (occ.site_id IS NULL AND move.property_site_id IN %s))",
+            ids,
+            ids,
         )
 
     @api.model
+    def _period_bill_query(self, where, date_from, date_to):
+        """The billed fee lines of ``where`` for the months of [date_from,
+        date_to] (``bill.period`` in them): those billed for a month of
+        their own in those months, found by the index on it, and those
+        without one (few) whose bill's billing month, else invoice date is
+        in the months."""
+        start = month_start(date_from)
+        stop = month_start(date_to) + relativedelta(months=1)
+        return SQL(
+            "(%s) UNION ALL (%s)",
+            self._bill_query(
+                SQL(
+                    "%s AND line.property_period_start >= %s"
+                    " AND line.property_period_start < %s",
+                    where,
+                    start,
+                    stop,
+                )
+            ),
+            self._bill_query(
+                SQL(
+                    "%s AND line.property_period_start IS NULL"
+                    " AND line.property_occupancy_id IS NOT NULL"
+                    " AND %s BETWEEN %s AND %s",
+                    where,
+                    PERIOD,
+                    start,
+                    date_to,
+                )
+            ),
+        )
+
+    @api.model
+    def _arrears_moves(self, date_from, as_of):
+        """The ids of the moves that may count in the arrears figures of a
+        period starting on ``date_from`` as of ``as_of``.  A bill of an
+        earlier month counts for what it owed on ``date_from`` and what was
+        paid of it from then to ``as_of``: both are nought (but for the
+        rounding of its lines' shares) when it was settled by payments dated
+        before both days.  So it suffices to look at the bills with a
+        receivable line still open and those with a reconciliation of
+        :meth:`_unsettled_partials` from the earlier of those days, instead
+        of every bill ever issued."""
+        partials = self._unsettled_partials(min(date_from, as_of + timedelta(days=1)))
+        return SQL(" UNION ").join(
+            [
+                SQL(
+                    "SELECT move_id FROM account_move_line WHERE %s",
+                    SQL(OPEN_RECEIVABLE),
+                ),
+                *(
+                    SQL(
+                        """
+                        SELECT line.move_id
+                          FROM account_partial_reconcile partial
+                          JOIN account_move_line line ON line.id = partial.%s
+                         WHERE partial.id IN (%s)
+                        """,
+                        SQL.identifier(side),
+                        partials,
+                    )
+                    for side in ("debit_move_id", "credit_move_id")
+                ),
+            ]
+        )
+
+    @api.model
+    def _fetch(self, query):
+        """The rows of ``query`` on flushed data, planned without JIT
+        compilation: for the bills of a year, compiling the collection
+        queries takes longer than running them."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit')"))
+        jit = cr.fetchone()[0]
+        cr.execute(SQL("SET LOCAL jit = off"))
+        cr.execute(query)
+        rows = cr.fetchall()
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return rows
+
+    @api.model
     def _collection_figures(
-        self, site_ids, date_from, date_to, as_of=None, groupby=None
+        self, site_ids, date_from, date_to, as_of=None, groupby=None, arrears=True
     ):
         """Collection figures of the sites for the billing months of
         [date_from, date_to], as of ``as_of`` (default: ``date_to``), in
-        total or per ``groupby`` (one of :data:`DIMENSIONS`).
+        total or per ``groupby`` (one of :data:`DIMENSIONS`); without
+        ``arrears``, the arrears figures are left out (nought).
 
         Returns ``{key: {billed, paid, rate, arrears_open, arrears_paid,
         recovery_rate}}``; the key is ``False`` in total, else the id (a date
         for ``period``) of the group."""
         self.check_access("read")
         date_from = month_start(date_from)
-        as_of = as_of or date_to
+        as_of = fields.Date.to_date(as_of) or date_to
         key = SQL.identifier("bill", DIMENSIONS[groupby]) if groupby else SQL("FALSE")
-        where = SQL(
-            "%s AND move.invoice_date <= %s",
-            self._site_where(site_ids),
-            as_of,
+        # the fee lines billed for the period, and those of earlier months
+        # that may be in arrears (not all of them: see _arrears_moves)
+        where = SQL("%s AND move.invoice_date <= %s", self._site_where(site_ids), as_of)
+        bill = self._period_bill_query(where, date_from, date_to)
+        if arrears:
+            bill = SQL(
+                "%s UNION ALL (%s)",
+                bill,
+                self._bill_query(
+                    SQL(
+                        "%s AND move.invoice_date < %s AND %s < %s AND move.id IN (%s)",
+                        where,
+                        date_from,
+                        PERIOD,
+                        date_from,
+                        self._arrears_moves(date_from, as_of),
+                    )
+                ),
+            )
+        # what was paid on the bills as of as_of, and before date_from on
+        # those that may be in arrears (see _unsettled_query)
+        if arrears:
+            earlier = SQL(
+                "LEFT JOIN (%s) AS earlier ON earlier.move_id = due.move_id",
+                self._unpaid_query(
+                    date_from,
+                    SQL(
+                        "SELECT move_id FROM bill"
+                        " WHERE period < %s AND invoice_date < %s",
+                        date_from,
+                        date_from,
+                    ),
+                ),
+            )
+            paid_before = SQL("due.settled - COALESCE(earlier.amount, 0)")
+        else:
+            earlier, paid_before = SQL(), SQL("NULL::numeric")
+        paid = SQL(
+            """
+            SELECT due.move_id,
+                   due.settled - COALESCE(later.amount, 0) AS paid,
+                   %(paid_before)s AS paid_before
+              FROM (SELECT DISTINCT move_id, settled FROM bill) AS due
+              LEFT JOIN (%(later)s) AS later ON later.move_id = due.move_id
+              %(earlier)s
+            """,
+            paid_before=paid_before,
+            later=self._unpaid_query(as_of + timedelta(days=1)),
+            earlier=earlier,
         )
-        self.env.flush_all()
-        self.env.cr.execute(
+        rows = self._fetch(
             SQL(
                 """
                 WITH bill AS (%(bill)s), paid AS (%(paid)s)
@@ -281,14 +570,13 @@ class PropertyCollectionReport(models.Model):
                   LEFT JOIN paid ON paid.move_id = bill.move_id
               GROUP BY 1
                 """,
-                bill=self._bill_query(where),
-                paid=self._paid_query(as_of, since=date_from),
+                bill=bill,
+                paid=paid,
                 key=key,
                 date_from=date_from,
                 date_to=date_to,
             )
         )
-        rows = self.env.cr.fetchall()
         currency = self.env.company.currency_id
         result = {}
         for group, billed, paid, arrears_open, arrears_paid in rows:
@@ -344,23 +632,82 @@ class PropertyCollectionReport(models.Model):
         return dict(result)
 
     @api.model
-    def collection_rate(self, site_ids, date_from, date_to, as_of=None):
-        """The property-fee collection rate KPI (物业管理费收缴率, target 98 %)
-        of the sites for the billing months of [date_from, date_to], paid as
-        of ``as_of`` (default: ``date_to``), in the shape of the suite's KPI
-        dicts; ``arrears`` gives the recovery of earlier months' arrears."""
-        as_of = as_of or date_to
-        figures = self._collection_figures(site_ids, date_from, date_to, as_of).get(
-            False,
-            dict.fromkeys(("billed", "paid", "arrears_open", "arrears_paid"), 0.0),
+    def _collection_figures_by_period(self, site_ids, periods):
+        """The collection figures of the sites for each ``(date_from,
+        date_to)`` of ``periods`` (billing months of [date_from, date_to],
+        paid as of date_to), in one query: ``{(date_from, date_to): {billed,
+        paid, rate}}``, as :meth:`_collection_figures` gives them in total
+        without arrears (nought with nothing billed or paid)."""
+        self.check_access("read")
+        periods = sorted({(month_start(start), end) for start, end in periods})
+        result = {
+            period: {"billed": 0.0, "paid": 0.0, "rate": rate_percent(0.0, 0.0)}
+            for period in periods
+        }
+        if not periods:
+            return result
+        first = min(start for start, _end in periods)
+        last = max(end for _start, end in periods)
+        where = SQL("%s AND move.invoice_date <= %s", self._site_where(site_ids), last)
+        rows = self._fetch(
+            SQL(
+                """
+                WITH period (date_from, date_to) AS (VALUES %(periods)s),
+                     bill AS (
+                         SELECT line.*, period.date_from AS period_from,
+                                period.date_to AS as_of
+                           FROM (%(bill)s) AS line
+                           JOIN period ON line.period >= period.date_from
+                                      AND line.period <= period.date_to
+                                      AND line.invoice_date <= period.date_to
+                     ),
+                     paid AS (
+                         SELECT due.move_id, due.as_of,
+                                due.settled - COALESCE(SUM(unsettled.amount) FILTER (
+                                    WHERE unsettled.max_date > due.as_of
+                                       OR NOT unsettled.payment), 0) AS paid
+                           FROM (SELECT DISTINCT move_id, as_of, settled FROM bill)
+                                AS due
+                           LEFT JOIN (%(unsettled)s) AS unsettled
+                             ON unsettled.move_id = due.move_id
+                       GROUP BY due.move_id, due.as_of, due.settled
+                     )
+                SELECT bill.period_from, bill.as_of, SUM(bill.billed),
+                       SUM(bill.ratio * COALESCE(paid.paid, 0))
+                  FROM bill
+                  LEFT JOIN paid
+                    ON paid.move_id = bill.move_id AND paid.as_of = bill.as_of
+              GROUP BY 1, 2
+                """,
+                periods=SQL(", ").join(
+                    SQL("(%s::date, %s::date)", start, end) for start, end in periods
+                ),
+                bill=self._period_bill_query(where, first, last),
+                unsettled=self._unsettled_query(
+                    min(end for _start, end in periods) + timedelta(days=1)
+                ),
+            )
         )
+        currency = self.env.company.currency_id
+        for start, end, billed, paid in rows:
+            billed, paid = currency.round(billed or 0.0), currency.round(paid or 0.0)
+            result[start, end] = {
+                "billed": billed,
+                "paid": paid,
+                "rate": rate_percent(paid, billed),
+            }
+        return result
+
+    @api.model
+    def _collection_kpi(self, site_ids, date_from, date_to, as_of, figures):
+        """The KPI dict of :meth:`collection_rate` from the figures."""
         first = fields.Date.to_string(month_start(date_from))
         domain = [
             ("site_id", "in", list(site_ids)),
             ("period", ">=", first),
             ("period", "<=", fields.Date.to_string(date_to)),
         ]
-        return {
+        kpi = {
             "value": rate_percent(figures["paid"], figures["billed"]),
             "numerator": figures["paid"],
             "denominator": figures["billed"],
@@ -368,7 +715,9 @@ class PropertyCollectionReport(models.Model):
             "model": self._name,
             "domain": domain,
             "context": {AS_OF_KEY: fields.Date.to_string(as_of)},
-            "arrears": {
+        }
+        if "arrears_open" in figures:
+            kpi["arrears"] = {
                 "value": rate_percent(figures["arrears_paid"], figures["arrears_open"]),
                 "numerator": figures["arrears_paid"],
                 "denominator": figures["arrears_open"],
@@ -378,5 +727,40 @@ class PropertyCollectionReport(models.Model):
                     ("period", "<", first),
                     ("invoice_date", "<", first),
                 ],
-            },
-        }
+            }
+        return kpi
+
+    @api.model
+    def collection_rate(self, site_ids, date_from, date_to, as_of=None, arrears=True):
+        """The property-fee collection rate KPI (物业管理费收缴率, target 98 %)
+        of the sites for the billing months of [date_from, date_to], paid as
+        of ``as_of`` (default: ``date_to``), in the shape of the suite's KPI
+        dicts; ``arrears`` gives the recovery of earlier months' arrears
+        (left out without ``arrears``)."""
+        as_of = as_of or date_to
+        figures = self._collection_figures(
+            site_ids, date_from, date_to, as_of, arrears=arrears
+        ).get(
+            False,
+            dict.fromkeys(("billed", "paid", "arrears_open", "arrears_paid"), 0.0),
+        )
+        if not arrears:
+            figures = {"billed": figures["billed"], "paid": figures["paid"]}
+        return self._collection_kpi(site_ids, date_from, date_to, as_of, figures)
+
+    @api.model
+    def collection_rates(self, site_ids, periods):
+        """:meth:`collection_rate` without arrears for each ``(date_from,
+        date_to)`` of ``periods`` (each paid as of its date_to), in one
+        query: a list in the order of ``periods``."""
+        figures = self._collection_figures_by_period(site_ids, periods)
+        return [
+            self._collection_kpi(
+                site_ids,
+                date_from,
+                date_to,
+                date_to,
+                figures[month_start(date_from), date_to],
+            )
+            for date_from, date_to in periods
+        ]

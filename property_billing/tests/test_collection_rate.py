@@ -3,12 +3,16 @@ import io
 from datetime import date
 
 import openpyxl
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
+from ..billing import month_start
 from ..collection import aging_bucket, collection_rate
+from ..models.property_collection_report import DIMENSIONS
 from .common import PropertyBillingCase
 
 SITE_COLUMNS = 8  # label + billed, paid, rate, target, arrears, recovered, recovery
@@ -401,6 +405,235 @@ class TestCollectionRate(CollectionCase):
                 2,
             ),
             "every revenue line of the site's bills",
+        )
+
+
+@tagged("-at_install", "post_install")
+class TestCollectionFiguresAsBefore(CollectionCase):
+    """The collection figures, found from the period's bills, the bills
+    that may be in arrears and the few reconciliations that may not count
+    as of the day, are those over every bill and every reconciliation
+    (:meth:`_reference_figures`, the query they were computed by before);
+    the trend of several periods in one query is each period's figures.
+    On top of the world of :class:`CollectionCase`: the April home bill
+    credited in full, May billed, a credit note (not a reversal) for part
+    of the May home bill, payments dated after the periods (the April
+    office's rest on June 3, the May shop on June 2) and arrears recovered
+    (the March office's rest on May 15)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        home = cls._bills(cls.april)[2]
+        (
+            cls.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=home.ids)
+            .create(
+                {
+                    "reason": "Test vacancy",
+                    "journal_id": home.journal_id.id,
+                    "date": date(2026, 4, 20),
+                }
+            )
+            .refund_moves()
+        )
+        home.reversal_move_ids.action_post()
+        cls.may = cls._post_run(date(2026, 5, 1))
+        shop_may, office_may, home_may = cls._bills(cls.may)
+        office_april = cls._bills(cls.april)[1]
+        cls._pay(cls._bills(cls.march)[1], 209.58, date(2026, 5, 15))
+        cls._pay(office_april, 200.00, date(2026, 4, 25))
+        cls._pay(office_april, 209.58, date(2026, 6, 3))
+        cls._pay(shop_may, 826.80, date(2026, 6, 2))
+        cls._pay(office_may, 100.00, date(2026, 5, 31))
+        line = home_may.invoice_line_ids[0]
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": home_may.partner_id.id,
+                "invoice_date": date(2026, 5, 20),
+                "property_site_id": cls.site.id,
+                "property_period_start": date(2026, 5, 1),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Test discount for the works",
+                            "quantity": 1,
+                            "price_unit": 30.0,
+                            "tax_ids": [Command.clear()],
+                            "property_occupancy_id": line.property_occupancy_id.id,
+                            "property_period_start": date(2026, 5, 1),
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        (refund | home_may).line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).reconcile()
+        cls.home_may = home_may
+
+    def _reference_figures(self, date_from, date_to, as_of=None, groupby=None):
+        """The figures as :meth:`_collection_figures` computed them before:
+        over every bill issued by ``as_of`` and every reconciliation of
+        theirs."""
+        Report = self.Report
+        date_from = month_start(date_from)
+        as_of = as_of or date_to
+        key = SQL.identifier("bill", DIMENSIONS[groupby]) if groupby else SQL("FALSE")
+        where = SQL(
+            "COALESCE(occ.site_id, move.property_site_id) IN %s"
+            " AND move.invoice_date <= %s",
+            tuple(self.site.ids),
+            as_of,
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH bill AS (%(bill)s), paid AS (%(paid)s)
+                SELECT %(key)s AS key,
+                       SUM(bill.billed) FILTER (WHERE bill.period >= %(date_from)s
+                                                  AND bill.period <= %(date_to)s),
+                       SUM(bill.ratio * COALESCE(paid.paid, 0))
+                           FILTER (WHERE bill.period >= %(date_from)s
+                                     AND bill.period <= %(date_to)s),
+                       SUM(bill.billed - bill.ratio * COALESCE(paid.paid_before, 0))
+                           FILTER (WHERE bill.period < %(date_from)s
+                                     AND bill.invoice_date < %(date_from)s),
+                       SUM(bill.ratio * (COALESCE(paid.paid, 0)
+                                         - COALESCE(paid.paid_before, 0)))
+                           FILTER (WHERE bill.period < %(date_from)s
+                                     AND bill.invoice_date < %(date_from)s)
+                  FROM bill
+                  LEFT JOIN paid ON paid.move_id = bill.move_id
+              GROUP BY 1
+                """,
+                bill=Report._bill_query(where),
+                paid=Report._paid_query(as_of, since=date_from),
+                key=key,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        currency = self.env.company.currency_id
+        result = {}
+        for group, billed, paid, arrears_open, arrears_paid in self.env.cr.fetchall():
+            billed, paid = currency.round(billed or 0.0), currency.round(paid or 0.0)
+            arrears_open = currency.round(arrears_open or 0.0)
+            arrears_paid = currency.round(arrears_paid or 0.0)
+            if not (billed or paid or arrears_open or arrears_paid):
+                continue
+            result[group or False] = {
+                "billed": billed,
+                "paid": paid,
+                "rate": collection_rate(paid, billed),
+                "arrears_open": arrears_open,
+                "arrears_paid": arrears_paid,
+                "recovery_rate": collection_rate(arrears_paid, arrears_open),
+            }
+        return result
+
+    def test_world(self):
+        self.assertEqual(self._bills(self.april)[2].payment_state, "reversed")
+        self.assertEqual(self.home_may.amount_residual, 251.96)
+        self.assertEqual(self._bills(self.may)[0].payment_state, "paid")
+
+    def test_figures_as_before(self):
+        periods = [
+            (date(2026, 3, 1), date(2026, 3, 31)),
+            (date(2026, 4, 1), date(2026, 4, 30)),
+            (date(2026, 5, 1), date(2026, 5, 31)),
+            (date(2026, 6, 1), date(2026, 6, 30)),
+            (date(2026, 4, 1), date(2026, 5, 20)),
+            (date(2026, 3, 1), date(2026, 6, 30)),
+            (date(2026, 1, 1), date(2026, 12, 31)),
+        ]
+        for date_from, date_to in periods:
+            for as_of in (
+                None,
+                date_from - relativedelta(days=1),
+                date_from + relativedelta(days=9),
+                date_to + relativedelta(days=3),
+                date(2026, 7, 1),
+            ):
+                for groupby in (None, *DIMENSIONS):
+                    with self.subTest(
+                        period=(date_from, date_to), as_of=as_of, groupby=groupby
+                    ):
+                        self.assertEqual(
+                            self.Report._collection_figures(
+                                self.site.ids, date_from, date_to, as_of, groupby
+                            ),
+                            self._reference_figures(date_from, date_to, as_of, groupby),
+                        )
+        # the figures that change with the credit note, the payments after
+        # the month and the arrears recovered
+        may = self.Report._collection_figures(
+            self.site.ids, date(2026, 5, 1), date(2026, 5, 31)
+        )[False]
+        self.assertEqual(
+            (may["billed"], may["paid"]), (round(1518.34 - 30.0, 2), 100.0)
+        )
+        # open on April 30: the offices' 209.58 of March and of April, the
+        # April home bill and its credit note; recovered: March's office
+        self.assertEqual((may["arrears_open"], may["arrears_paid"]), (419.16, 209.58))
+
+    def test_without_arrears(self):
+        for date_from, date_to in (
+            (date(2026, 4, 1), date(2026, 4, 30)),
+            (date(2026, 3, 1), date(2026, 5, 31)),
+        ):
+            kpi = self.Report.collection_rate(self.site.ids, date_from, date_to)
+            alone = self.Report.collection_rate(
+                self.site.ids, date_from, date_to, arrears=False
+            )
+            self.assertNotIn("arrears", alone)
+            kpi.pop("arrears")
+            self.assertEqual(alone, kpi)
+
+    def test_periods_in_one_query(self):
+        months = [
+            (date(2026, month, 1), date(2026, month, 1) + relativedelta(day=31))
+            for month in range(1, 8)
+        ]
+        quarters = [
+            (date(2026, 1, 1), date(2026, 3, 31)),
+            (date(2026, 4, 1), date(2026, 6, 30)),
+        ]
+        for periods in (
+            months,
+            quarters,
+            [(date(2026, 1, 1), date(2026, 12, 31))],
+            [
+                (date(2026, 5, 1), date(2026, 5, 20)),
+                (date(2026, 3, 10), date(2026, 4, 2)),
+            ],
+        ):
+            rates = self.Report.collection_rates(self.site.ids, periods)
+            self.assertEqual(
+                rates,
+                [
+                    self.Report.collection_rate(
+                        self.site.ids, date_from, date_to, arrears=False
+                    )
+                    for date_from, date_to in periods
+                ],
+            )
+            for date_from, date_to in periods:
+                figures = self._reference_figures(date_from, date_to).get(False, {})
+                rate = rates[periods.index((date_from, date_to))]
+                self.assertEqual(
+                    (rate["denominator"], rate["numerator"]),
+                    (figures.get("billed", 0.0), figures.get("paid", 0.0)),
+                )
+        self.assertEqual(
+            [
+                rate["value"]
+                for rate in self.Report.collection_rates(self.site.ids, months)
+            ],
+            [100.0, 100.0, 67.63, 83.05, 6.72, 100.0, 100.0],
         )
 
 

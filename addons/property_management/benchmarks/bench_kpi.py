@@ -10,7 +10,8 @@ to satisfaction surveys; then measures, for the site over the last twelve
 months and over the last month:
 
 1. each KPI source: the desk's three KPIs (one grouped call), the survey
-   satisfaction rate, the archive completeness, the collection rate;
+   satisfaction rate, the archive completeness, the collection rate (with
+   the recovery of earlier arrears, and without, as the dashboard asks);
 2. the five KPIs together (``property.management.kpi.compute``);
 3. the dashboard page (the reported period's KPIs, by month, quarter and
    year) and its trend (computed when asked for).
@@ -213,6 +214,52 @@ def generate_bills(cr, env, site, n_bills):
          WHERE bill.name LIKE 'BKPI/%'
         """
     )
+    # what reconciling leaves on the items and bills (as the accounting
+    # does; the collection figures read it): the open amounts, the
+    # reconciled flags and the payment states
+    cr.execute(
+        """
+        WITH matched AS (
+            SELECT line_id, SUM(amount) AS amount
+              FROM (SELECT debit_move_id AS line_id, amount
+                      FROM account_partial_reconcile
+                     UNION ALL
+                    SELECT credit_move_id, -amount FROM account_partial_reconcile
+                   ) AS partial
+          GROUP BY line_id
+        )
+        UPDATE account_move_line line
+           SET amount_residual = CASE WHEN line.display_type = 'payment_term'
+                   THEN line.balance - COALESCE(matched.amount, 0) ELSE 0 END,
+               amount_residual_currency = CASE WHEN line.display_type = 'payment_term'
+                   THEN line.balance - COALESCE(matched.amount, 0) ELSE 0 END,
+               reconciled = line.display_type = 'payment_term'
+                   AND line.balance = COALESCE(matched.amount, 0),
+               parent_state = 'posted'
+          FROM account_move_line this
+          JOIN account_move move ON move.id = this.move_id
+          LEFT JOIN matched ON matched.line_id = this.id
+         WHERE line.id = this.id
+           AND (move.name LIKE 'BKPI/%' OR move.name LIKE 'BPAY/%')
+        """
+    )
+    cr.execute(
+        """
+        WITH open AS (
+            SELECT move_id, SUM(amount_residual) AS amount
+              FROM account_move_line WHERE display_type = 'payment_term'
+          GROUP BY move_id
+        )
+        UPDATE account_move move
+           SET amount_residual = abs(open.amount),
+               amount_residual_signed = open.amount,
+               payment_state = CASE WHEN open.amount = 0 THEN 'paid'
+                                    WHEN open.amount = move.amount_total THEN 'not_paid'
+                                    ELSE 'partial' END
+          FROM open
+         WHERE open.move_id = move.id AND move.name LIKE 'BKPI/%'
+        """
+    )
 
 
 def generate_survey_answers(cr, env, site, n_answers):
@@ -327,6 +374,9 @@ def bench_in_process(db, addons_path, n_items, runs):
             "collection rate": lambda a, b: env[
                 "property.collection.report"
             ].collection_rate(site.ids, a, b),
+            "collection rate as the dashboard asks (no arrears)": lambda a, b: env[
+                "property.collection.report"
+            ].collection_rate(site.ids, a, b, arrears=False),
             "five KPIs together": lambda a, b: env["property.management.kpi"].compute(
                 site.ids, a, b
             ),

@@ -50,8 +50,10 @@ class PropertyManagementKpi(models.AbstractModel):
         }
 
     @api.model
-    def _sources(self, site_ids, date_from, date_to):
-        """The records behind each KPI: ``{code: [source, ...]}``."""
+    def _sources(self, site_ids, date_from, date_to, collection=None):
+        """The records behind each KPI: ``{code: [source, ...]}``;
+        ``collection``: the collection rate of the period if known (see
+        :meth:`_trend_figures`)."""
         _ = self.env._
         desk = self.env["property.helpdesk.kpi"].compute_kpis(
             site_ids, date_from, date_to
@@ -62,9 +64,10 @@ class PropertyManagementKpi(models.AbstractModel):
         # the archive as it stands today for a period not over yet
         as_of = min(date_to, fields.Date.context_today(self))
         archive = self.env["property.site"]._archive_completeness_kpi(site_ids, as_of)
-        collection = self.env["property.collection.report"].collection_rate(
-            site_ids, date_from, date_to
-        )
+        if collection is None:
+            collection = self.env["property.collection.report"].collection_rate(
+                site_ids, date_from, date_to, arrears=False
+            )
         collection = dict(
             collection,
             numerator_domain=collection["domain"] + [("paid", "!=", 0)],
@@ -108,10 +111,16 @@ class PropertyManagementKpi(models.AbstractModel):
                     end=date_to or "-",
                 )
             )
-        site_ids = list(site_ids)
+        return self._compute(list(site_ids), date_from, date_to)
+
+    @api.model
+    def _compute(self, site_ids, date_from, date_to, collection=None):
+        """:meth:`compute` of a valid period (``collection`` as in
+        :meth:`_sources`)."""
         names = self._kpi_names()
         result = []
-        for code, sources in self._sources(site_ids, date_from, date_to).items():
+        all_sources = self._sources(site_ids, date_from, date_to, collection)
+        for code, sources in all_sources.items():
             numerator = sum(source["numerator"] for source in sources)
             denominator = sum(source["denominator"] for source in sources)
             if code == "collection_rate":
@@ -142,7 +151,8 @@ class PropertyManagementKpi(models.AbstractModel):
     @api.model
     def _trend_figures(self, site_ids, period="month", count=12, date_to=None):
         """``[(label, start, end, kpis)]`` of the ``count`` periods up to the
-        one holding ``date_to`` (default today), oldest first."""
+        one holding ``date_to`` (default today), oldest first.  The
+        collection rates of all the periods come from one query."""
         if period not in PERIOD_MONTHS:
             raise UserError(
                 self.env._(
@@ -150,14 +160,19 @@ class PropertyManagementKpi(models.AbstractModel):
                 )
             )
         day = fields.Date.to_date(date_to) or fields.Date.context_today(self)
+        site_ids = list(site_ids)
+        periods = trend_periods(period, day, count)
+        collections = self.env["property.collection.report"].collection_rates(
+            site_ids, periods
+        )
         return [
             (
                 period_label(period, start),
                 start,
                 end,
-                self.compute(site_ids, start, end),
+                self._compute(site_ids, start, end, collection),
             )
-            for start, end in trend_periods(period, day, count)
+            for (start, end), collection in zip(periods, collections, strict=True)
         ]
 
     @api.model
