@@ -484,10 +484,11 @@ class PropertyBillingRun(models.Model):
                 ]
             ):
                 waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
-            line_vals, error_vals = [], []
+            error_vals = []
             for batch_start in range(0, len(plans), GENERATE_BATCH):
                 batch = plans[batch_start : batch_start + GENERATE_BATCH]
                 billed = run._billed_keys(batch.occupancy_id)
+                line_vals = []
                 for plan in batch:
                     try:
                         with self.env.cr.savepoint():
@@ -503,7 +504,11 @@ class PropertyBillingRun(models.Model):
                         continue
                     for charge in charges:
                         line_vals.append(run._line_vals(plan, charge, billed, waivers))
-            self.env["property.billing.run.line"].create(line_vals)
+                # a batch of lines at a time, then out of memory: the
+                # preview's memory does not grow with the number of plans
+                self.env["property.billing.run.line"].create(line_vals)
+                self.env.flush_all()
+                self.env.invalidate_all()
             self.env["property.billing.run.error"].create(error_vals)
             run.write(
                 {
