@@ -6,6 +6,7 @@ import qrcode
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.tools import SQL, sql
 
 from ..receipt import period_label
 
@@ -37,6 +38,134 @@ class AccountMove(models.Model):
     )
     property_period_start = fields.Date(string="Billing Month")
     property_billing_key_ids = fields.One2many("property.billing.key", "move_id")
+    # What the collection figures need to know of a customer invoice's or
+    # credit note's reconciliations to tell what was paid of it as of a day
+    # without reading them (see property.collection.report): as of the
+    # latest reconciliation's date or later, what is settled on the bill is
+    # what was paid of it, unless it was reconciled with another invoice or
+    # a credit note.
+    property_reconciled_date = fields.Date(
+        string="Last Reconciled On",
+        compute="_compute_property_reconciliation",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Date of the latest reconciliation of the bill's receivable.",
+    )
+    property_credit_reconciled = fields.Boolean(
+        string="Reconciled with an Invoice",
+        compute="_compute_property_reconciliation",
+        store=True,
+        copy=False,
+        help="The bill's receivable was reconciled with another customer "
+        "invoice or a credit note (which is not a payment).",
+    )
+
+    def _auto_init(self):
+        # filled here in SQL rather than by the ORM over every entry of an
+        # existing database (see _property_fill_reconciliation)
+        cr = self.env.cr
+        missing = not sql.column_exists(cr, self._table, "property_reconciled_date")
+        if missing:
+            sql.create_column(cr, self._table, "property_reconciled_date", "date")
+            sql.create_column(cr, self._table, "property_credit_reconciled", "bool")
+        res = super()._auto_init()
+        if missing:
+            self._property_fill_reconciliation()
+            # (for the planner to find the few bills to look at by them)
+            cr.execute(SQL("ANALYZE account_move"))
+        return res
+
+    def init(self):
+        res = super().init()
+        # the bills the collection figures look up the reconciliations of
+        sql.create_index(
+            self.env.cr,
+            "account_move__property_credit_reconciled_index",
+            self._table,
+            ["id"],
+            where="property_credit_reconciled",
+        )
+        return res
+
+    @api.depends(
+        "move_type",
+        "line_ids.display_type",
+        "line_ids.matched_debit_ids.max_date",
+        "line_ids.matched_debit_ids.debit_move_id",
+        "line_ids.matched_credit_ids.max_date",
+        "line_ids.matched_credit_ids.credit_move_id",
+    )
+    def _compute_property_reconciliation(self):
+        for move in self:
+            if move.move_type not in ("out_invoice", "out_refund"):
+                move.property_reconciled_date = False
+                move.property_credit_reconciled = False
+                continue
+            receivable = move.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            )
+            partials = receivable.matched_debit_ids | receivable.matched_credit_ids
+            move.property_reconciled_date = max(
+                partials.mapped("max_date"), default=False
+            )
+            # what each of the receivable's lines was reconciled with
+            counterparts = self.env["account.move.line"].union(
+                *(
+                    partial.credit_move_id
+                    if partial.debit_move_id == line
+                    else partial.debit_move_id
+                    for line in receivable
+                    for partial in line.matched_debit_ids | line.matched_credit_ids
+                )
+            )
+            move.property_credit_reconciled = any(
+                move_type in ("out_invoice", "out_refund")
+                for move_type in counterparts.move_id.mapped("move_type")
+            )
+
+    def _property_fill_reconciliation(self):
+        """Set :meth:`_compute_property_reconciliation`'s fields of the
+        customer invoices and credit notes (of ``self``, or all) from their
+        reconciliations in SQL: for an existing database, and for data
+        written in SQL (benchmarks)."""
+        cr = self.env.cr
+        only = SQL("AND move.id IN %s", tuple(self.ids)) if self else SQL()
+        cr.execute(
+            SQL(
+                """
+                WITH reconciled AS (
+                    SELECT line.move_id,
+                           MAX(partial.max_date) AS reconciled_date,
+                           BOOL_OR(counterpart_move.move_type
+                                   IN ('out_invoice', 'out_refund')) AS credited
+                      FROM account_move_line line
+                      JOIN account_partial_reconcile partial
+                        ON line.id IN (partial.debit_move_id, partial.credit_move_id)
+                      JOIN account_move_line counterpart
+                        ON counterpart.id = CASE
+                               WHEN partial.debit_move_id = line.id
+                               THEN partial.credit_move_id
+                               ELSE partial.debit_move_id END
+                      JOIN account_move counterpart_move
+                        ON counterpart_move.id = counterpart.move_id
+                     WHERE line.display_type = 'payment_term'
+                  GROUP BY line.move_id
+                )
+                UPDATE account_move move
+                   SET property_reconciled_date = reconciled.reconciled_date,
+                       property_credit_reconciled = COALESCE(reconciled.credited, FALSE)
+                  FROM account_move this
+                  LEFT JOIN reconciled ON reconciled.move_id = this.id
+                 WHERE move.id = this.id
+                   AND this.move_type IN ('out_invoice', 'out_refund') %s
+                """,
+                only,
+            )
+        )
+        self.invalidate_model(
+            ["property_reconciled_date", "property_credit_reconciled"]
+        )
 
     # ------------------------------------------------------------------
     # Invoices of billing runs with their journal items prepared up front

@@ -484,6 +484,144 @@ class PropertyCollectionReport(models.Model):
         return rows
 
     @api.model
+    def _unpaid_of_bill(self, move, as_of):
+        """What of what is settled on the bill ``move`` (an SQL expression
+        of its id) was not paid as of ``as_of`` (an SQL expression): the
+        amount (``NULL`` for none) of its receivable's reconciliations dated
+        later or with another invoice or a credit note, each looked up by
+        its index (a line reconciled with itself counts once)."""
+        return SQL(
+            """
+            SELECT SUM(partial.amount) AS amount
+              FROM (%(sides)s) AS partial
+             WHERE partial.max_date > %(as_of)s
+                OR partial.move_type IN ('out_invoice', 'out_refund')
+            """,
+            sides=SQL(" UNION ALL ").join(
+                SQL(
+                    """
+                    SELECT partial.amount, partial.max_date,
+                           counterpart_move.move_type
+                      FROM account_move_line receivable
+                      JOIN account_partial_reconcile partial
+                        ON partial.%(side)s = receivable.id
+                      JOIN account_move_line counterpart
+                        ON counterpart.id = partial.%(other)s
+                      JOIN account_move counterpart_move
+                        ON counterpart_move.id = counterpart.move_id
+                     WHERE receivable.move_id = %(move)s
+                       AND receivable.display_type = 'payment_term' %(once)s
+                    """,
+                    side=SQL.identifier(side),
+                    other=SQL.identifier(other),
+                    move=move,
+                    once=once,
+                )
+                for side, other, once in (
+                    ("debit_move_id", "credit_move_id", SQL()),
+                    (
+                        "credit_move_id",
+                        "debit_move_id",
+                        SQL("AND partial.credit_move_id != partial.debit_move_id"),
+                    ),
+                )
+            ),
+            as_of=as_of,
+        )
+
+    @api.model
+    def _collection_totals(self, site_ids, periods, groupby=None):
+        """What was billed to the sites for the billing months of each
+        ``(date_from, date_to, as_of)`` of ``periods`` (``date_from`` the
+        first of a month) and paid of it as of ``as_of``, in total or per
+        ``groupby`` (one of :data:`DIMENSIONS`), in one query:
+        ``{(date_from, date_to, as_of): {key: (billed, paid)}}``, unrounded,
+        for the periods and groups with fee lines.
+
+        A fee line's paid share is its share of what is settled on its bill
+        (the bill's total less its open amount, as the accounting keeps
+        them), less its share of what of it was not paid as of the day
+        (:meth:`_unpaid_of_bill`).  That is nought for a bill last
+        reconciled by then, unless with another invoice or a credit note
+        (``property_reconciled_date``, ``property_credit_reconciled``): the
+        reconciliations of the few other bills of the periods are read, and
+        those of no other."""
+        result = defaultdict(dict)
+        if not periods:
+            return result
+        key = SQL.identifier("bill", DIMENSIONS[groupby]) if groupby else SQL("FALSE")
+        first = min(date_from for date_from, _date_to, _as_of in periods)
+        last = max(date_to for _date_from, date_to, _as_of in periods)
+        earliest = min(as_of for _date_from, _date_to, as_of in periods)
+        latest = max(as_of for _date_from, _date_to, as_of in periods)
+        where = SQL(
+            "%s AND move.invoice_date <= %s", self._site_where(site_ids), latest
+        )
+        in_period = SQL(
+            "bill.period >= period.date_from AND bill.period <= period.date_to"
+            " AND bill.invoice_date <= period.as_of"
+        )
+        rows = self._fetch(
+            SQL(
+                """
+                WITH period (date_from, date_to, as_of) AS (VALUES %(periods)s)
+                SELECT date_from, date_to, as_of, key, SUM(billed),
+                       SUM(settled) - SUM(unpaid)
+                  FROM (
+                      SELECT period.date_from, period.date_to, period.as_of,
+                             bill.key, SUM(bill.billed) AS billed,
+                             SUM(bill.settled) AS settled, 0 AS unpaid
+                        FROM (
+                            -- (summed by month and day first: few rows to
+                            -- sort out into the periods)
+                            SELECT bill.period, bill.invoice_date, %(key)s AS key,
+                                   SUM(bill.billed) AS billed,
+                                   SUM(bill.ratio * bill.settled) AS settled
+                              FROM (%(bill)s) AS bill
+                          GROUP BY 1, 2, 3
+                        ) AS bill
+                        JOIN period ON %(in_period)s
+                    GROUP BY 1, 2, 3, 4
+                      UNION ALL
+                      SELECT period.date_from, period.date_to, period.as_of,
+                             %(key)s, 0, 0, SUM(bill.ratio * unpaid.amount)
+                        FROM account_move due
+                        JOIN period
+                          ON due.invoice_date <= period.as_of
+                         AND (due.property_reconciled_date > period.as_of
+                              OR due.property_credit_reconciled)
+                       CROSS JOIN LATERAL (%(unpaid)s) AS unpaid
+                       CROSS JOIN LATERAL (%(bill_of_due)s) AS bill
+                       WHERE due.state = 'posted'
+                         AND due.move_type IN ('out_invoice', 'out_refund')
+                         AND due.invoice_date <= %(latest)s
+                         AND (due.property_reconciled_date > %(earliest)s
+                              OR due.property_credit_reconciled)
+                         AND unpaid.amount IS NOT NULL
+                         AND %(in_period)s
+                    GROUP BY 1, 2, 3, 4
+                  ) AS share
+              GROUP BY 1, 2, 3, 4
+                """,
+                periods=SQL(", ").join(
+                    SQL("(%s::date, %s::date, %s::date)", *period) for period in periods
+                ),
+                key=key,
+                bill=self._period_bill_query(where, first, last),
+                in_period=in_period,
+                unpaid=self._unpaid_of_bill(SQL("due.id"), SQL("period.as_of")),
+                bill_of_due=self._period_bill_query(
+                    SQL("%s AND line.move_id = due.id", where), first, last
+                ),
+                latest=latest,
+                earliest=earliest,
+            )
+        )
+        for date_from, date_to, as_of, group, billed, paid in rows:
+            result[date_from, date_to, as_of][group or False] = (billed, paid)
+        return result
+
+    @api.model
     def _collection_figures(
         self, site_ids, date_from, date_to, as_of=None, groupby=None, arrears=True
     ):
@@ -498,56 +636,53 @@ class PropertyCollectionReport(models.Model):
         self.check_access("read")
         date_from = month_start(date_from)
         as_of = fields.Date.to_date(as_of) or date_to
+        if not arrears:
+            totals = self._collection_totals(
+                site_ids, [(date_from, date_to, as_of)], groupby
+            )[date_from, date_to, as_of]
+            rows = [
+                (group, billed, paid, None, None)
+                for group, (billed, paid) in totals.items()
+            ]
+            return self._figures_from_rows(rows)
         key = SQL.identifier("bill", DIMENSIONS[groupby]) if groupby else SQL("FALSE")
         # the fee lines billed for the period, and those of earlier months
         # that may be in arrears (not all of them: see _arrears_moves)
         where = SQL("%s AND move.invoice_date <= %s", self._site_where(site_ids), as_of)
-        bill = self._period_bill_query(where, date_from, date_to)
-        if arrears:
-            bill = SQL(
-                "%s UNION ALL (%s)",
-                bill,
-                self._bill_query(
-                    SQL(
-                        "%s AND move.invoice_date < %s AND %s < %s AND move.id IN (%s)",
-                        where,
-                        date_from,
-                        PERIOD,
-                        date_from,
-                        self._arrears_moves(date_from, as_of),
-                    )
-                ),
-            )
+        bill = SQL(
+            "%s UNION ALL (%s)",
+            self._period_bill_query(where, date_from, date_to),
+            self._bill_query(
+                SQL(
+                    "%s AND move.invoice_date < %s AND %s < %s AND move.id IN (%s)",
+                    where,
+                    date_from,
+                    PERIOD,
+                    date_from,
+                    self._arrears_moves(date_from, as_of),
+                )
+            ),
+        )
         # what was paid on the bills as of as_of, and before date_from on
         # those that may be in arrears (see _unsettled_query)
-        if arrears:
-            earlier = SQL(
-                "LEFT JOIN (%s) AS earlier ON earlier.move_id = due.move_id",
-                self._unpaid_query(
-                    date_from,
-                    SQL(
-                        "SELECT move_id FROM bill"
-                        " WHERE period < %s AND invoice_date < %s",
-                        date_from,
-                        date_from,
-                    ),
-                ),
-            )
-            paid_before = SQL("due.settled - COALESCE(earlier.amount, 0)")
-        else:
-            earlier, paid_before = SQL(), SQL("NULL::numeric")
         paid = SQL(
             """
             SELECT due.move_id,
                    due.settled - COALESCE(later.amount, 0) AS paid,
-                   %(paid_before)s AS paid_before
+                   due.settled - COALESCE(earlier.amount, 0) AS paid_before
               FROM (SELECT DISTINCT move_id, settled FROM bill) AS due
               LEFT JOIN (%(later)s) AS later ON later.move_id = due.move_id
-              %(earlier)s
+              LEFT JOIN (%(earlier)s) AS earlier ON earlier.move_id = due.move_id
             """,
-            paid_before=paid_before,
             later=self._unpaid_query(as_of + timedelta(days=1)),
-            earlier=earlier,
+            earlier=self._unpaid_query(
+                date_from,
+                SQL(
+                    "SELECT move_id FROM bill WHERE period < %s AND invoice_date < %s",
+                    date_from,
+                    date_from,
+                ),
+            ),
         )
         rows = self._fetch(
             SQL(
@@ -577,6 +712,13 @@ class PropertyCollectionReport(models.Model):
                 date_to=date_to,
             )
         )
+        return self._figures_from_rows(rows)
+
+    @api.model
+    def _figures_from_rows(self, rows):
+        """The figures of :meth:`_collection_figures` from rows ``(key,
+        billed, paid, arrears_open, arrears_paid)``, rounded to the
+        company's currency; groups with nothing billed or paid left out."""
         currency = self.env.company.currency_id
         result = {}
         for group, billed, paid, arrears_open, arrears_paid in rows:
@@ -640,56 +782,13 @@ class PropertyCollectionReport(models.Model):
         without arrears (nought with nothing billed or paid)."""
         self.check_access("read")
         periods = sorted({(month_start(start), end) for start, end in periods})
-        result = {
-            period: {"billed": 0.0, "paid": 0.0, "rate": rate_percent(0.0, 0.0)}
-            for period in periods
-        }
-        if not periods:
-            return result
-        first = min(start for start, _end in periods)
-        last = max(end for _start, end in periods)
-        where = SQL("%s AND move.invoice_date <= %s", self._site_where(site_ids), last)
-        rows = self._fetch(
-            SQL(
-                """
-                WITH period (date_from, date_to) AS (VALUES %(periods)s),
-                     bill AS (
-                         SELECT line.*, period.date_from AS period_from,
-                                period.date_to AS as_of
-                           FROM (%(bill)s) AS line
-                           JOIN period ON line.period >= period.date_from
-                                      AND line.period <= period.date_to
-                                      AND line.invoice_date <= period.date_to
-                     ),
-                     paid AS (
-                         SELECT due.move_id, due.as_of,
-                                due.settled - COALESCE(SUM(unsettled.amount) FILTER (
-                                    WHERE unsettled.max_date > due.as_of
-                                       OR NOT unsettled.payment), 0) AS paid
-                           FROM (SELECT DISTINCT move_id, as_of, settled FROM bill)
-                                AS due
-                           LEFT JOIN (%(unsettled)s) AS unsettled
-                             ON unsettled.move_id = due.move_id
-                       GROUP BY due.move_id, due.as_of, due.settled
-                     )
-                SELECT bill.period_from, bill.as_of, SUM(bill.billed),
-                       SUM(bill.ratio * COALESCE(paid.paid, 0))
-                  FROM bill
-                  LEFT JOIN paid
-                    ON paid.move_id = bill.move_id AND paid.as_of = bill.as_of
-              GROUP BY 1, 2
-                """,
-                periods=SQL(", ").join(
-                    SQL("(%s::date, %s::date)", start, end) for start, end in periods
-                ),
-                bill=self._period_bill_query(where, first, last),
-                unsettled=self._unsettled_query(
-                    min(end for _start, end in periods) + timedelta(days=1)
-                ),
-            )
+        totals = self._collection_totals(
+            site_ids, [(start, end, end) for start, end in periods]
         )
         currency = self.env.company.currency_id
-        for start, end, billed, paid in rows:
+        result = {}
+        for start, end in periods:
+            billed, paid = totals.get((start, end, end), {}).get(False, (0.0, 0.0))
             billed, paid = currency.round(billed or 0.0), currency.round(paid or 0.0)
             result[start, end] = {
                 "billed": billed,

@@ -517,9 +517,11 @@ class TestCollectionFiguresAsBefore(CollectionCase):
                 date_to=date_to,
             )
         )
+        # (the rows before the currency: reading it may query the cursor)
+        rows = self.env.cr.fetchall()
         currency = self.env.company.currency_id
         result = {}
-        for group, billed, paid, arrears_open, arrears_paid in self.env.cr.fetchall():
+        for group, billed, paid, arrears_open, arrears_paid in rows:
             billed, paid = currency.round(billed or 0.0), currency.round(paid or 0.0)
             arrears_open = currency.round(arrears_open or 0.0)
             arrears_paid = currency.round(arrears_paid or 0.0)
@@ -579,6 +581,142 @@ class TestCollectionFiguresAsBefore(CollectionCase):
         # open on April 30: the offices' 209.58 of March and of April, the
         # April home bill and its credit note; recovered: March's office
         self.assertEqual((may["arrears_open"], may["arrears_paid"]), (419.16, 209.58))
+
+    def test_without_arrears_as_before(self):
+        """What the dashboard asks (no arrears) is what was billed and paid
+        by the query over every bill and reconciliation, for every period,
+        day and grouping (found from the bills' last reconciliation dates:
+        the bills reconciled after the day or with a credit note)."""
+        periods = [
+            (date(2026, 3, 1), date(2026, 3, 31)),
+            (date(2026, 4, 1), date(2026, 4, 30)),
+            (date(2026, 5, 1), date(2026, 5, 31)),
+            (date(2026, 4, 1), date(2026, 5, 20)),
+            (date(2026, 1, 1), date(2026, 12, 31)),
+        ]
+        for date_from, date_to in periods:
+            for as_of in (
+                None,
+                date_from + relativedelta(days=9),
+                date(2026, 6, 2),
+                date(2026, 7, 1),
+            ):
+                for groupby in (None, *DIMENSIONS):
+                    with self.subTest(
+                        period=(date_from, date_to), as_of=as_of, groupby=groupby
+                    ):
+                        reference = self._reference_figures(
+                            date_from, date_to, as_of, groupby
+                        )
+                        expected = {
+                            key: dict(
+                                figures,
+                                arrears_open=0.0,
+                                arrears_paid=0.0,
+                                recovery_rate=collection_rate(0.0, 0.0),
+                            )
+                            for key, figures in reference.items()
+                            if figures["billed"] or figures["paid"]
+                        }
+                        self.assertEqual(
+                            self.Report._collection_figures(
+                                self.site.ids,
+                                date_from,
+                                date_to,
+                                as_of,
+                                groupby,
+                                arrears=False,
+                            ),
+                            expected,
+                        )
+
+    def test_reconciliation_dates(self):
+        """A bill knows the date of its last reconciliation and whether it
+        was reconciled with an invoice or a credit note, as reconciling and
+        unreconciling leave it, and as the SQL that fills an existing
+        database finds it."""
+        shop_march, office_march, home_march = self._bills(self.march)
+        shop_april, office_april, home_april = self._bills(self.april)
+        shop_may, office_may, _home_may = self._bills(self.may)
+        expected = {
+            shop_march: (date(2026, 3, 10), False),
+            office_march: (date(2026, 5, 15), False),
+            home_march: (date(2026, 4, 5), False),
+            shop_april: (date(2026, 4, 10), False),
+            office_april: (date(2026, 6, 3), False),
+            # credited in full by its reversal
+            home_april: (date(2026, 4, 20), True),
+            shop_may: (date(2026, 6, 2), False),
+            office_may: (date(2026, 5, 31), False),
+            # partly by a credit note
+            self.home_may: (date(2026, 5, 20), True),
+        }
+        moves = self.env["account.move"].browse(move.id for move in expected)
+        refunds = home_april.reversal_move_ids | self.env["account.move"].search(
+            [("move_type", "=", "out_refund"), ("property_site_id", "=", self.site.id)]
+        )
+        self.assertEqual(len(refunds), 2)
+        self.assertTrue(all(refunds.mapped("property_credit_reconciled")))
+
+        def values():
+            return {
+                move: (move.property_reconciled_date, move.property_credit_reconciled)
+                for move in moves
+            }
+
+        self.assertEqual(values(), expected)
+        # the SQL finds the same for every customer invoice and credit note
+        everything = self.env["account.move"].search(
+            [("move_type", "in", ("out_invoice", "out_refund"))]
+        )
+        before = {
+            move.id: (move.property_reconciled_date, move.property_credit_reconciled)
+            for move in everything
+        }
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET property_reconciled_date = NULL,"
+            " property_credit_reconciled = NULL WHERE id IN %s",
+            [tuple(everything.ids)],
+        )
+        self.env["account.move"]._property_fill_reconciliation()
+        self.assertEqual(
+            {
+                move.id: (
+                    move.property_reconciled_date,
+                    move.property_credit_reconciled,
+                )
+                for move in everything
+            },
+            before,
+        )
+        # unreconciling the June payment leaves the April office bill last
+        # reconciled on April 25
+        june = office_april.line_ids.matched_credit_ids.filtered(
+            lambda partial: partial.max_date == date(2026, 6, 3)
+        )
+        june.unlink()
+        self.assertEqual(
+            (
+                office_april.property_reconciled_date,
+                office_april.property_credit_reconciled,
+            ),
+            (date(2026, 4, 25), False),
+        )
+        # the figures follow the reconciliations as they now stand
+        april = self.Report._collection_figures(
+            self.site.ids,
+            date(2026, 4, 1),
+            date(2026, 4, 30),
+            date(2026, 7, 1),
+            arrears=False,
+        )[False]
+        self.assertEqual(
+            april["paid"],
+            self._reference_figures(
+                date(2026, 4, 1), date(2026, 4, 30), date(2026, 7, 1)
+            )[False]["paid"],
+        )
 
     def test_without_arrears(self):
         for date_from, date_to in (
