@@ -295,9 +295,24 @@ class PropertyCollectionReport(models.Model):
         What was paid on a bill as of a day from the eve of ``since`` on is
         what is settled on it (``bill.settled``) minus the amounts of these
         rows dated later or not payments: a few reconciliations to look at
-        instead of all the payments of every bill.  The reconciliations
-        where the bill's line is the debit and those where it is the credit
-        are looked up separately, each by its index."""
+        instead of all the payments of every bill."""
+        return self._receivable_partials(
+            SQL(
+                "partial.id IN (%s) AND receivable.move_id IN (%s)",
+                self._unsettled_partials(since),
+                bills or SQL("SELECT move_id FROM bill"),
+            )
+        )
+
+    @api.model
+    def _receivable_partials(self, where):
+        """The partial reconciliations of the receivable lines of customer
+        bills with ``where`` (on ``partial`` and ``receivable``): one row
+        (``move_id, amount, max_date, payment``) per reconciliation of a
+        bill's line; ``payment``: with anything but another invoice or a
+        credit note.  The reconciliations where the bill's line is the
+        debit and those where it is the credit are looked up separately,
+        each by its index; a line reconciled with itself counts once."""
         return SQL(" UNION ALL ").join(
             SQL(
                 """
@@ -311,19 +326,16 @@ class PropertyCollectionReport(models.Model):
                     ON counterpart.id = partial.%(other)s
                   JOIN account_move counterpart_move
                     ON counterpart_move.id = counterpart.move_id
-                 WHERE partial.id IN (%(partials)s)
-                   AND receivable.move_id IN (%(bills)s)
+                 WHERE %(where)s
                    AND receivable.display_type = 'payment_term' %(once)s
                 """,
                 side=SQL.identifier(side),
                 other=SQL.identifier(other),
-                partials=self._unsettled_partials(since),
-                bills=bills or SQL("SELECT move_id FROM bill"),
+                where=where,
                 once=once,
             )
             for side, other, once in (
                 ("debit_move_id", "credit_move_id", SQL()),
-                # (a line reconciled with itself counts once)
                 (
                     "credit_move_id",
                     "debit_move_id",
@@ -488,44 +500,14 @@ class PropertyCollectionReport(models.Model):
         """What of what is settled on the bill ``move`` (an SQL expression
         of its id) was not paid as of ``as_of`` (an SQL expression): the
         amount (``NULL`` for none) of its receivable's reconciliations dated
-        later or with another invoice or a credit note, each looked up by
-        its index (a line reconciled with itself counts once)."""
+        later or with another invoice or a credit note."""
         return SQL(
             """
             SELECT SUM(partial.amount) AS amount
-              FROM (%(sides)s) AS partial
-             WHERE partial.max_date > %(as_of)s
-                OR partial.move_type IN ('out_invoice', 'out_refund')
+              FROM (%(partials)s) AS partial
+             WHERE partial.max_date > %(as_of)s OR NOT partial.payment
             """,
-            sides=SQL(" UNION ALL ").join(
-                SQL(
-                    """
-                    SELECT partial.amount, partial.max_date,
-                           counterpart_move.move_type
-                      FROM account_move_line receivable
-                      JOIN account_partial_reconcile partial
-                        ON partial.%(side)s = receivable.id
-                      JOIN account_move_line counterpart
-                        ON counterpart.id = partial.%(other)s
-                      JOIN account_move counterpart_move
-                        ON counterpart_move.id = counterpart.move_id
-                     WHERE receivable.move_id = %(move)s
-                       AND receivable.display_type = 'payment_term' %(once)s
-                    """,
-                    side=SQL.identifier(side),
-                    other=SQL.identifier(other),
-                    move=move,
-                    once=once,
-                )
-                for side, other, once in (
-                    ("debit_move_id", "credit_move_id", SQL()),
-                    (
-                        "credit_move_id",
-                        "debit_move_id",
-                        SQL("AND partial.credit_move_id != partial.debit_move_id"),
-                    ),
-                )
-            ),
+            partials=self._receivable_partials(SQL("receivable.move_id = %s", move)),
             as_of=as_of,
         )
 

@@ -52,35 +52,12 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "property_tenant" / "benchmarks"))
+sys.path.insert(0, str(REPO / "property_helpdesk" / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def odoo_addons_path():
-    code = (
-        "import odoo, os; d = os.path.dirname(odoo.__file__); "
-        "print(','.join(p for p in (os.path.join(d, 'addons'), "
-        "os.path.join(os.path.dirname(d), 'addons')) if os.path.isdir(p)))"
-    )
-    base = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd="/tmp",
-    ).stdout.strip()
-    return ",".join([base, str(REPO), str(REPO / "addons")])
-
-
-def odoo_cmd(db, addons_path, *args):
-    return [
-        sys.executable,
-        "-m",
-        "odoo",
-        f"--addons-path={addons_path}",
-        "-d",
-        db,
-        "--log-level=warn",
-        *args,
-    ]
+from bench_archive import odoo_addons_path, odoo_cmd  # noqa: E402
+from bench_kpi import default_required_columns  # noqa: E402
 
 
 def median_ms(func, runs, env):
@@ -104,32 +81,6 @@ def build_scenario(env, units, flow_items, date_to):
     )
     env.cr.commit()
     return summary, time.perf_counter() - start
-
-
-def default_required_columns(env):
-    """Required columns that other modules add to the desk's tables (e.g.
-    the paid-services bridge) get their field default as a column default
-    in this throwaway database, so that the bulk insert can leave them out."""
-    cr = env.cr
-    for model in ("property.ticket", "property.work.order", "property.callback"):
-        Model = env[model]
-        cr.execute(
-            """
-            SELECT column_name FROM information_schema.columns
-             WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
-            """,
-            [Model._table],
-        )
-        columns = [name for (name,) in cr.fetchall()]
-        defaults = Model.default_get(columns)
-        for column in columns:
-            field = Model._fields.get(column)
-            if column in defaults and field and not field.relational:
-                cr.execute(
-                    f'ALTER TABLE "{Model._table}" ALTER COLUMN "{column}" '
-                    "SET DEFAULT %s",
-                    [defaults[column]],
-                )
 
 
 def bulk_items(env, site_id, n_items, date_from, date_to):

@@ -44,10 +44,12 @@ from bench_helpdesk import TODAY, generate_sql, setup_world  # noqa: E402
 YEAR = (TODAY.replace(day=1) - relativedelta(months=11), TODAY)
 
 
-def default_required_columns(cr, env):
+def default_required_columns(env):
     """Give the required columns that other modules (e.g. the paid-services
     bridge) add to the desk's tables a database default, from the field's
-    default, so that the desk's SQL generator can insert rows."""
+    default, so that the SQL generators can leave them out (throwaway
+    benchmark databases only)."""
+    cr = env.cr
     for model in ("property.ticket", "property.work.order", "property.callback"):
         Model = env[model]
         cr.execute(
@@ -60,7 +62,8 @@ def default_required_columns(cr, env):
         columns = [name for (name,) in cr.fetchall()]
         defaults = Model.default_get(columns)
         for column in columns:
-            if column in defaults and not Model._fields[column].relational:
+            field = Model._fields.get(column)
+            if column in defaults and field and not field.relational:
                 cr.execute(
                     f'ALTER TABLE "{Model._table}" ALTER COLUMN "{column}" '
                     "SET DEFAULT %s",
@@ -343,7 +346,7 @@ def bench_in_process(db, addons_path, n_items, runs, generate=True):
         if generate:
             start = time.perf_counter()
             world = setup_world(env)
-            default_required_columns(cr, env)
+            default_required_columns(env)
             generate_sql(cr, *world, n_items)
             site = world[0]
             generate_bills(cr, env, site, n_items)
