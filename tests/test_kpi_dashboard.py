@@ -21,6 +21,10 @@ from odoo.addons.property_management.kpi import (
     target_met,
     trend_periods,
 )
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
 
 # a 1x1 PNG: the customer's signature on a work order
 SIGNATURE = base64.b64encode(
@@ -687,6 +691,15 @@ class TestDashboard(KpiWorldCase):
         self.assertEqual(trend[0][0], "Period")
         self.assertEqual(trend[1], ["2026-01", None, None, None, 58.33, None])
         self.assertEqual(trend[3], ["2026-03", 75, 66.67, 70, 70, 62.5])
+
+    def test_xlsx_report_user_text(self):
+        """A site named like a formula is written as text."""
+        self.site.name = FORMULA_TEXT
+        board = self._board()
+        board.action_export_xlsx()
+        assert_text_not_formula(
+            self, base64.b64decode(board.file), f"[TKP] {FORMULA_TEXT}"
+        )
 
     def test_access(self):
         board = self._board()

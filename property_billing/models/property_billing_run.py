@@ -5,11 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2
-import xlsxwriter
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..billing import (
     add_months,
@@ -1269,7 +1270,7 @@ class PropertyBillingRun(models.Model):
         self.ensure_one()
         self.check_access("read")
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         title = workbook.add_format({"bold": True, "font_size": 13})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -18,10 +18,10 @@ the disclosure is published; a published disclosure never changes.
 
 import io
 
-import xlsxwriter
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..xlsx import download_action
 
@@ -291,7 +291,7 @@ class PropertyFinancialDisclosure(models.Model):
         and the shared costs of the period."""
         self.ensure_one()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
         money = workbook.add_format({"num_format": "#,##0.00"})

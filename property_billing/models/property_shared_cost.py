@@ -27,11 +27,11 @@ Rules (shown to tenants in the published table)
 import io
 from collections import defaultdict
 
-import xlsxwriter
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..billing import apportion, clip, month_end, month_start
 from ..xlsx import download_action
@@ -616,7 +616,7 @@ class PropertySharedCost(models.Model):
         self.ensure_one()
         bases = dict(self._fields["basis"]._description_selection(self.env))
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
         money = workbook.add_format({"num_format": "#,##0.00"})

@@ -10,6 +10,11 @@ from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from ..billing import month_start
 from ..collection import aging_bucket, collection_rate
 from ..models.property_collection_report import DIMENSIONS
@@ -305,6 +310,31 @@ class TestCollectionRate(CollectionCase):
         analysis = wizard.action_open_analysis()
         self.assertEqual(analysis["res_model"], "property.collection.report")
         self.assertEqual(analysis["context"]["collection_as_of"], "2026-04-30")
+
+    def test_run_preview_xlsx_user_text(self):
+        """A payer named like a formula is written as text."""
+        self.tenant_c.name = FORMULA_TEXT
+        assert_text_not_formula(
+            self, self.march.with_user(self.collector)._preview_xlsx()
+        )
+
+    def test_collection_xlsx_user_text(self):
+        """A collector named like a formula is written as text."""
+        self.site.fee_collector_id = self.collector
+        self.collector.name = FORMULA_TEXT
+        wizard = (
+            self.env["property.collection.report.wizard"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "site_ids": [Command.set(self.site.ids)],
+                    "date_from": date(2026, 3, 1),
+                    "date_to": date(2026, 4, 30),
+                    "as_of": date(2026, 4, 30),
+                }
+            )
+        )
+        assert_text_not_formula(self, wizard._build_workbook())
 
     def test_run_preview_xlsx(self):
         content = self.march.with_user(self.collector)._preview_xlsx()

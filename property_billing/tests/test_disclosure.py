@@ -8,6 +8,11 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from .common_shared_cost import SharedCostCase
 
 
@@ -201,6 +206,13 @@ class TestDisclosure(DisclosureCase):
             disclosure.with_user(self.portal_o).read(["revenue_total"])
         with self.assertRaises(AccessError):
             disclosure.revenue_line_ids.with_user(self.portal_a).read(["amount"])
+
+    def test_xlsx_export_user_text(self):
+        """A fee item named like a formula is written as text."""
+        self.item_fee.name = FORMULA_TEXT
+        disclosure = self._disclosure(date_to=date(2026, 4, 30))
+        disclosure.action_compute()
+        assert_text_not_formula(self, disclosure._xlsx_content())
 
     def test_xlsx_export(self):
         disclosure = self._disclosure(date_to=date(2026, 4, 30))

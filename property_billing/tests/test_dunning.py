@@ -12,6 +12,11 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from ..models.property_arrears_report import aging_bucket
 from ..models.property_dunning_level import reached_level
 from .common import PropertyBillingCase
@@ -491,6 +496,20 @@ class TestDunning(PropertyBillingCase):
                 }
             ],
         )
+
+    def test_arrears_export_user_text(self):
+        """A customer named like a formula is written as text."""
+        self._arrears_world()
+        self.tenant_c.name = FORMULA_TEXT
+        self.env.flush_all()
+        with freeze_time("2026-05-20"):
+            wizard = (
+                self.env["property.arrears.export"]
+                .with_user(self.collector)
+                .create({"site_id": self.site.id, "min_days_overdue": 31})
+            )
+            wizard.action_export()
+        assert_text_not_formula(self, base64.b64decode(wizard.file))
 
     def test_arrears_export(self):
         self._arrears_world()

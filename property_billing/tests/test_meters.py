@@ -13,6 +13,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from ..metering import (
     HIGH,
     LOWER,
@@ -544,6 +549,30 @@ class TestMeterReadingImport(MeterCase):
         self.assertEqual(duplicates.mapped("row"), [2, 7])
         self.assertIn("Already imported", duplicates[0].message)
         self.assertEqual(self.Reading.search_count([("origin", "=", "import")]), 2)
+
+    def test_import_report_user_text(self):
+        """Cells of the imported file that look like formulas come back as
+        text in the xlsx report and quoted in the csv report; the quoted
+        csv report reads as the original file when imported again."""
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["表号", "抄表日期", "读数"])
+        workbook.active.append([FORMULA_TEXT, "2026-03-31", "130"])
+        workbook.active["A2"].data_type = "s"  # text in the tenant's file
+        output = io.BytesIO()
+        workbook.save(output)
+        wizard = self._import(output.getvalue(), "formula.xlsx")
+        self.assertEqual(wizard.error_count, 1)
+        assert_text_not_formula(self, base64.b64decode(wizard.report_file))
+
+        wizard = self._import(
+            self._csv([["表号", "抄表日期", "读数"], ["=1+2", "2026-03-31", "130"]]),
+            "formula.csv",
+        )
+        report = base64.b64decode(wizard.report_file)
+        lines = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
+        self.assertEqual(lines[1][0], "'=1+2")
+        again = self._import(report, "formula-report.csv")
+        self.assertIn("No meter has the serial number =1+2", again.line_ids[0].message)
 
     def test_import_gbk_csv_semicolons(self):
         content = self._csv(

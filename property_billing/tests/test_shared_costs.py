@@ -10,6 +10,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from ..models.property_billing_run import PropertyBillingRun
 from .common_shared_cost import SharedCostCase
 
@@ -289,6 +294,14 @@ class TestSharedCostWorkflow(SharedCostCase):
         self.assertEqual(corrected.state, "confirmed")
         cost.with_user(self.manager).action_reset_draft()
         self.assertEqual(cost.state, "draft")
+
+    def test_xlsx_export_user_text(self):
+        """A description and a tenant named like formulas are text."""
+        cost = self._confirmed()
+        cost.title = FORMULA_TEXT
+        assert_text_not_formula(self, cost._xlsx_content(for_tenants=True))
+        cost.line_ids.partner_id[:1].name = "@SUM(A1:A9)"
+        assert_text_not_formula(self, cost._xlsx_content(), "@SUM(A1:A9)")
 
     def test_backend_xlsx_export(self):
         cost = self._confirmed()

@@ -1,9 +1,9 @@
 import base64
 import io
 
-import xlsxwriter
-
 from odoo import api, fields, models
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..models.property_arrears_report import AGING_BUCKETS
 
@@ -54,7 +54,7 @@ class PropertyArrearsExport(models.TransientModel):
         Report = self.env["property.arrears.report"]
         domain = self._domain()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         money = workbook.add_format({"num_format": "#,##0.00"})
         money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})

@@ -1,9 +1,9 @@
 import base64
 import io
 
-import xlsxwriter
-
 from odoo import api, fields, models
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..billing import month_end, month_start
 from ..collection import AGING_BUCKETS, COLLECTION_TARGET
@@ -159,7 +159,7 @@ class PropertyCollectionReportWizard(models.TransientModel):
         report = self._report()
         sites = self._sites()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         title = workbook.add_format({"bold": True, "font_size": 13})
         money = workbook.add_format({"num_format": "#,##0.00"})

@@ -6,10 +6,15 @@ from datetime import date, datetime, time
 
 import openpyxl
 import psycopg2
-import xlsxwriter
 
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.property_tenant.spreadsheet import (
+    csv_safe_rows,
+    csv_unquote,
+    new_workbook,
+)
 
 from ..metering import normalize_header, parse_date, parse_flag, parse_number, quantity
 
@@ -507,7 +512,7 @@ class PropertyMeterReadingImport(models.TransientModel):
         content = base64.b64decode(self.file or b"")
         if self._is_xlsx(content):
             output = io.BytesIO()
-            workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+            workbook = new_workbook(output)
             sheet = workbook.add_worksheet(self.env._("Report"))
             bold = workbook.add_format({"bold": True})
             for row, line in enumerate(lines):
@@ -517,7 +522,7 @@ class PropertyMeterReadingImport(models.TransientModel):
             data, filename = output.getvalue(), f"{base}-report.xlsx"
         else:
             output = io.StringIO()
-            csv.writer(output).writerows(lines)
+            csv.writer(output).writerows(csv_safe_rows(lines))
             data, filename = output.getvalue().encode("utf-8-sig"), f"{base}-report.csv"
         self.write({"report_file": base64.b64encode(data), "report_filename": filename})
 
@@ -588,7 +593,7 @@ def _text(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return csv_unquote(str(cell).strip())
 
 
 def _plain(cell):

@@ -7,6 +7,11 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.property_tenant.tests.spreadsheet_checks import (
+    FORMULA_TEXT,
+    assert_text_not_formula,
+)
+
 from .common import PropertyHelpdeskCase
 
 
@@ -121,3 +126,18 @@ class TestTeamViews(PropertyHelpdeskCase):
         }
         self.assertEqual(causes, {"Staff Attitude": 1, "Undefined": 1})
         self.assertTrue(export.filename.endswith(".xlsx"))
+
+    def test_complaint_xlsx_export_user_text(self):
+        """A summary typed as a formula in the portal stays text."""
+        self._ticket(
+            "complaint",
+            received_at=datetime(2026, 3, 5, 10, 0),
+            summary=FORMULA_TEXT,
+        )
+        export = (
+            self.env["property.complaint.export"]
+            .with_user(self.supervisor)
+            .create({"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)})
+        )
+        export.action_export()
+        assert_text_not_formula(self, base64.b64decode(export.file))

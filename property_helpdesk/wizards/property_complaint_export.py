@@ -2,10 +2,11 @@ import base64
 import io
 from datetime import datetime, time
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 
 class PropertyComplaintExport(models.TransientModel):
@@ -52,7 +53,7 @@ class PropertyComplaintExport(models.TransientModel):
         Ticket = self.env["property.ticket"]
         domain = self._domain()
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
         when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 

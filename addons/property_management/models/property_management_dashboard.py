@@ -1,10 +1,10 @@
 import base64
 import io
 
-import xlsxwriter
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from ..kpi import KPI_CODES, period_bounds, period_label
 
@@ -256,7 +256,7 @@ class PropertyManagementDashboard(models.TransientModel):
             self._build_trend()
         _ = self.env._
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = new_workbook(output)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
         title = workbook.add_format({"bold": True, "font_size": 14})
         percent = workbook.add_format({"num_format": "0.00"})
