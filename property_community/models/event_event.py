@@ -1,8 +1,10 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..event_utils import cost_variance, rate_percent
 from .property_culture_plan_line import AUDIENCES, FESTIVAL_SELECTION
+
+OFFICER_GROUP = "property_community.group_property_community_officer"
 
 
 class EventEvent(models.Model):
@@ -31,6 +33,7 @@ class EventEvent(models.Model):
         check_company=True,
         copy=False,
         domain="[('site_id', '=', property_site_id)]",
+        groups=OFFICER_GROUP,
         help="The line of the culture plan this event carries out.",
     )
     property_plan_id = fields.Many2one(
@@ -38,6 +41,7 @@ class EventEvent(models.Model):
         string="Culture Plan",
         store=True,
         index=True,
+        groups=OFFICER_GROUP,
     )
     property_festival = fields.Selection(FESTIVAL_SELECTION, string="Festival / Theme")
     property_purpose = fields.Text(string="Purpose")
@@ -60,14 +64,17 @@ class EventEvent(models.Model):
         compute="_compute_property_currency_id",
         string="Budget Currency",
     )
-    # the costs are for the staff only (portal tenants read events of
-    # their site)
+    # Budgets and costs, like the culture plans, are the community officers'
+    # (and their supervisors'): other staff with Odoo's Events rights open
+    # the same event forms without them (they read the site, see
+    # security/ir.model.access.csv), and portal tenants read the events of
+    # their site without them.
     property_budget_line_ids = fields.One2many(
         "property.event.budget.line",
         "event_id",
         string="Budget Lines",
-        copy=True,
-        groups="base.group_user",
+        copy=False,
+        groups=OFFICER_GROUP,
     )
     property_analytic_account_id = fields.Many2one(
         "account.analytic.account",
@@ -86,14 +93,14 @@ class EventEvent(models.Model):
         store=True,
         currency_field="property_currency_id",
         tracking=True,
-        groups="base.group_user",
+        groups=OFFICER_GROUP,
     )
     property_actual_cost = fields.Monetary(
         string="Actual Cost",
         compute="_compute_property_costs",
         store=True,
         currency_field="property_currency_id",
-        groups="base.group_user",
+        groups=OFFICER_GROUP,
         help="Costs booked on the event's cost account (vendor bills, expenses).",
     )
     property_cost_variance = fields.Monetary(
@@ -101,7 +108,7 @@ class EventEvent(models.Model):
         compute="_compute_property_costs",
         store=True,
         currency_field="property_currency_id",
-        groups="base.group_user",
+        groups=OFFICER_GROUP,
         help="Actual cost minus budget: positive when the event overspent.",
     )
 
@@ -299,6 +306,28 @@ class EventEvent(models.Model):
                 site = self.env["property.site"].browse(vals["property_site_id"])
                 vals["company_id"] = site.company_id.id
         return super().create(vals_list)
+
+    def copy_data(self, default=None):
+        """A copy keeps the budget when an officer makes it; other staff
+        with Events rights copy the event without it (they cannot read nor
+        write budgets)."""
+        vals_list = super().copy_data(default=default)
+        if "property_budget_line_ids" in (default or {}) or not self.env.user.has_group(
+            OFFICER_GROUP
+        ):
+            return vals_list
+        for event, vals in zip(self, vals_list, strict=True):
+            vals["property_budget_line_ids"] = [
+                Command.create(
+                    {
+                        "sequence": line.sequence,
+                        "name": line.name,
+                        "planned_amount": line.planned_amount,
+                    }
+                )
+                for line in event.property_budget_line_ids
+            ]
+        return vals_list
 
     def write(self, vals):
         result = super().write(vals)

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..event_utils import ATTENDEE_GROUPS, attendee_group
+from .event_event import OFFICER_GROUP
 
 RATINGS = [
     ("1", "1 - Poor"),
@@ -31,6 +32,8 @@ class EventRegistration(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
+        # the tenant archive is not for staff who only have Events rights
+        groups=OFFICER_GROUP,
         help="The tenancy whose tenant or household member attends.",
     )
     property_member_id = fields.Many2one(
@@ -40,6 +43,7 @@ class EventRegistration(models.Model):
         tracking=True,
         ondelete="restrict",
         domain="[('occupancy_id', '=', property_occupancy_id)]",
+        groups=OFFICER_GROUP,
         help="Leave empty when the tenant attends in person.",
     )
     property_site_id = fields.Many2one(

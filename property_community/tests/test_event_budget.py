@@ -3,7 +3,8 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -180,3 +181,75 @@ class TestEventBudget(TransactionCase):
         ):
             self.assertIn(text, html)
         self.assertIn("2,280.00", html)
+
+    def test_events_staff_open_events_without_budget(self):
+        """Staff with Odoo's Events rights who are not community officers
+        open, edit and copy community and plain events; the budget is not
+        shown to them.  Officers see and copy it."""
+        plain = self.env["event.event"].create(
+            {
+                "name": "Test plain event",
+                "date_begin": datetime(2027, 9, 1, 11, 0),
+                "date_end": datetime(2027, 9, 1, 13, 0),
+            }
+        )
+        budget_fields = {
+            "property_budget_line_ids",
+            "property_budget_amount",
+            "property_actual_cost",
+            "property_cost_variance",
+        }
+        unit = self.env["property.unit"].create(
+            {"code": "TCB-101", "site_id": self.site.id, "area": 90, "usage": "home"}
+        )
+        occupancy = self.env["property.occupancy"].create(
+            {
+                "unit_id": unit.id,
+                "tenant_id": self.supplier.id,
+                "move_in_date": date(2027, 1, 1),
+            }
+        )
+        occupancy.action_activate()
+        registration = self.env["event.registration"].create(
+            {
+                "event_id": self.event.id,
+                "name": "Test Attendee",
+                "property_occupancy_id": occupancy.id,
+            }
+        )
+        for group in ("event.group_event_user", "event.group_event_manager"):
+            user = new_test_user(
+                self.env,
+                login=f"pcb_{group.replace('.', '_')}",
+                groups=group,
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            )
+            for event in (self.event, plain):
+                with self.subTest(group=group, event=event.name):
+                    with Form(event.with_user(user)) as form:
+                        form.name = f"{event.name} (renamed)"
+                    self.assertEqual(event.name, form.name)
+                    arch = event.with_user(user).get_views([(False, "form")])["views"][
+                        "form"
+                    ]["arch"]
+                    self.assertNotIn('name="property_budget"', arch)
+                    self.assertFalse(
+                        budget_fields & set(Form(event.with_user(user))._values)
+                    )
+                    copy = event.with_user(user).copy()
+                    self.assertFalse(copy.sudo().property_budget_line_ids)
+            with Form(registration.with_user(user)) as form:
+                form.name = "Test Attendee (renamed)"
+            self.assertNotIn("property_occupancy_id", form._values)
+            with self.assertRaises(AccessError):
+                self.event.with_user(user).read(["property_budget_amount"])
+        arch = self.event.with_user(self.officer).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="property_budget"', arch)
+        form = Form(self.event.with_user(self.officer))
+        self.assertEqual(len(form.property_budget_line_ids), 3)
+        copy = self.event.with_user(self.officer).copy()
+        self.assertEqual(copy.property_budget_amount, 3500.75)
+        self.assertEqual(len(copy.property_budget_line_ids), 3)
