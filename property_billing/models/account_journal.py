@@ -46,18 +46,30 @@ class AccountJournal(models.Model):
 
     @api.model
     def _property_setup_counter_journals(self, companies=None):
-        """Give each company (with a chart of accounts) one journal per
-        counter method: its first cash journal for cash, new bank journals
-        "Bank Card" (CARD), "WeChat Pay" (WXP) and "Alipay" (ALP) for the
-        others.  Methods that already have a journal are left alone, so the
-        method can be called again at any time (settings button, new chart)."""
-        companies = companies or self.env["res.company"].search([])
+        """Give each company that uses the fee app (has a site) and has a
+        chart of accounts one journal per counter method: its first cash
+        journal for cash, new bank journals "Bank Card" (CARD), "WeChat Pay"
+        (WXP) and "Alipay" (ALP) for the others.  Called when a company
+        creates a site, gets its chart, and from the settings button;
+        methods that already have a journal are left alone, so it can be
+        called again at any time.  ``companies`` defaults to every company
+        with a site; a company without a site gets nothing."""
+        companies = (companies or self.env["res.company"].search([])).filtered(
+            "chart_template"
+        )
+        companies = (
+            self.env["property.site"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", companies.ids)], [], ["company_id:recordset"]
+            )[0][0]
+        )
         Journal = self.sudo().with_context(active_test=False)
         labels = dict(
             self._fields["property_counter_method"]._description_selection(self.env)
         )
         created = self.browse()
-        for company in companies.filtered("chart_template"):
+        for company in companies:
             company_domain = Journal._check_company_domain(company)
             for method, journal_type, code in COUNTER_JOURNALS:
                 if Journal.search_count(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PropertySite(models.Model):
@@ -55,6 +55,14 @@ class PropertySite(models.Model):
             "The anomaly check averages at least one previous reading.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sites = super().create(vals_list)
+        # a company starts using the fee app with its first site: it gets
+        # the counter journals then (never merely for having a chart)
+        self.env["account.journal"]._property_setup_counter_journals(sites.company_id)
+        return sites
 
     def _billing_analytic_account(self):
         """The site's analytic account, created in the property-site plan on

@@ -87,6 +87,47 @@ class TestCounterPayment(PropertyBillingCase):
         )
         self.assertFalse(again, "calling the set-up again creates nothing")
 
+    def test_counter_journals_only_for_companies_using_fees(self):
+        """Loading a chart gives a company no counter journal; its first
+        site does, and so does a chart loaded after its first site."""
+        Journal = self.env["account.journal"]
+
+        def counter_methods(company):
+            return set(
+                Journal.search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("property_counter_method", "!=", False),
+                    ]
+                ).mapped("property_counter_method")
+            )
+
+        plain = self.env["res.company"].create({"name": "Test Plain Co."})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=plain, install_demo=False
+        )
+        self.assertEqual(counter_methods(plain), set())
+        self.assertFalse(
+            Journal.search(
+                [("company_id", "=", plain.id), ("code", "in", ["WXP", "ALP", "CARD"])]
+            )
+        )
+        self.assertFalse(Journal._property_setup_counter_journals(plain))
+        self.env["property.site"].create(
+            {"name": "Test Second Plaza", "code": "TSP", "company_id": plain.id}
+        )
+        self.assertEqual(counter_methods(plain), {"cash", "card", "wechat", "alipay"})
+
+        later = self.env["res.company"].create({"name": "Test Later Co."})
+        self.env["property.site"].create(
+            {"name": "Test Later Plaza", "code": "TLP", "company_id": later.id}
+        )
+        self.assertEqual(counter_methods(later), set(), "no chart, no journal yet")
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=later, install_demo=False
+        )
+        self.assertEqual(counter_methods(later), {"cash", "card", "wechat", "alipay"})
+
     def test_counter_journals_free_code(self):
         """A chart already using WXP: the WeChat Pay journal gets WXP1."""
         self.journal_wechat.property_counter_method = False
