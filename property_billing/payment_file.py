@@ -9,6 +9,26 @@ period, totals) before the header row, which is looked for in the first
 (with its row number, an error code and the offending value): nothing is
 dropped silently.  The model translates the codes into messages.
 
+Formats read (their column names are in :data:`HEADERS`)
+---------------------------------------------------------
+- WeChat Pay merchant trade bill (交易账单, "downloadbill"; old and new
+  column sets: 总金额 or 应结订单金额) and fund-flow bill (资金账单): every
+  value prefixed with a backtick, a summary block (总交易单数…,
+  资金流水总笔数…) after the rows; refund rows (交易状态 REFUND) and fee
+  rows (扣除交易手续费) are not payments.
+- WeChat Pay personal bill (微信支付账单明细), with 收/支.
+- Alipay account statement (账务明细) and trade statement (业务明细): GBK,
+  ``#`` preamble and footer lines, cells padded with tabs, signed columns
+  收入金额（+元）/支出金额（-元）, fee rows (收费, 服务费) and refunds.
+- Statements of the corporate online banks (ICBC, CCB, ABC, BOC, CMB,
+  BOCOM, …): 借方/贷方 columns or a signed amount or a 借/贷 flag, totals
+  rows (合计) at the end.
+
+Lines that begin with ``#`` are comments; a row that begins a summary
+(:data:`SUMMARY_STARTS`) ends the table.  Rows that move money out or were
+never paid are reported (``not_incoming``, ``refund``, ``fee``,
+``not_paid``), never imported.
+
 Fingerprint rule (documented for finance)
 -----------------------------------------
 A row with a transaction id (交易单号, 流水号) is identified by the journal
@@ -38,9 +58,15 @@ HEADERS = {
         "记账日期",
         "入账日期",
         "日期",
+        "交易日",
         "交易时间",
+        "发生时间",
+        "记账时间",
+        "入账时间",
+        "完成时间",
         "付款时间",
         "交易创建时间",
+        "创建时间",
         "transaction date",
         "booking date",
         "value date",
@@ -54,6 +80,12 @@ HEADERS = {
         "收入",
         "金额",
         "交易金额",
+        "应结订单金额",
+        "商家实收",
+        "实收金额",
+        "总金额",
+        "收支金额",
+        "订单金额",
         "credit amount",
         "credit",
         "amount",
@@ -66,7 +98,18 @@ HEADERS = {
         "debit amount",
         "debit",
     ],
-    "direction": ["收/支", "收支", "收支类型", "资金流向", "借贷标志", "direction"],
+    "direction": [
+        "收/支",
+        "收支",
+        "收支类型",
+        "资金流向",
+        "借贷标志",
+        "借/贷",
+        "借贷",
+        "借贷方向",
+        "交易方向",
+        "direction",
+    ],
     "payer": [
         "付款人",
         "付款人名称",
@@ -76,6 +119,10 @@ HEADERS = {
         "对方名称",
         "对方账户名",
         "交易对方",
+        "对方单位名称",
+        "对方单位",
+        "对方账户名称",
+        "收(付)方名称",
         "payer",
         "payer name",
         "counterparty",
@@ -88,6 +135,9 @@ HEADERS = {
         "对方帐号",
         "对方账户",
         "交易对方账号",
+        "对方账户账号",
+        "收(付)方账号",
+        "收(付)方帐号",
         "payer account",
         "account number",
         "account",
@@ -100,6 +150,13 @@ HEADERS = {
         "商品",
         "商品名称",
         "商品说明",
+        "商户订单号",
+        "商户数据包",
+        "附加数据",
+        "交易用途",
+        "交易摘要",
+        "业务摘要",
+        "业务凭证号",
         "memo",
         "remark",
         "remarks",
@@ -107,6 +164,10 @@ HEADERS = {
         "narrative",
         "reference",
     ],
+    # Where two exports of one platform name the same payment (WeChat Pay's
+    # trade bill 微信订单号 and fund-flow bill 微信支付业务单号; Alipay's trade
+    # statement 支付宝交易号 and account statement 业务流水号), they give it the
+    # same id, so that importing both finds the second a duplicate.
     "transaction": [
         "交易单号",
         "交易流水号",
@@ -114,20 +175,100 @@ HEADERS = {
         "交易号",
         "交易订单号",
         "微信订单号",
+        "微信支付业务单号",
         "支付宝交易号",
+        "业务流水号",
         "银行流水号",
+        "账户明细编号-交易流水号",
+        "账务流水号",
+        "资金流水单号",
         "transaction id",
         "transaction",
     ],
+    # what kind of movement a row is: every such column is read
+    "kind": [
+        "业务类型",
+        "业务名称",
+        "交易状态",
+        "资金状态",
+        "business type",
+        "status",
+    ],
 }
+# Columns read as a list of every column found, not the first one.
+MULTI_COLUMNS = ("memo", "kind")
 
-INCOMING = {"收入", "收", "入", "贷", "credit", "cr", "in", "income", "incoming", "+"}
-OUTGOING = {"支出", "支", "出", "借", "debit", "dr", "out", "expense", "outgoing", "-"}
+# Words of the kind columns (lower case, compared as substrings) that make a
+# row something other than a tenant's payment, most telling first.
+ROW_KINDS = [
+    ("refund", ("退款", "refund")),
+    ("fee", ("手续费", "服务费", "收费", "fee")),
+    (
+        "not_paid",
+        (
+            "notpay",
+            "closed",
+            "revoked",
+            "payerror",
+            "未支付",
+            "交易关闭",
+            "已关闭",
+            "撤销",
+            "失败",
+        ),
+    ),
+]
+# A row whose first cell begins so starts the summary after the rows
+# (WeChat Pay's totals block, banks' totals rows): the table ends there.
+SUMMARY_STARTS = (
+    "总交易单数",
+    "资金流水总笔数",
+    "总笔数",
+    "合计",
+    "总计",
+    "小计",
+    "本页合计",
+    "本页小计",
+    "累计",
+    "交易合计",
+    "收入合计",
+    "支出合计",
+    "total",
+    "subtotal",
+)
+
+INCOMING = {
+    "收入",
+    "收",
+    "入",
+    "贷",
+    "来账",
+    "credit",
+    "cr",
+    "in",
+    "income",
+    "incoming",
+    "+",
+}
+OUTGOING = {
+    "支出",
+    "支",
+    "出",
+    "借",
+    "往账",
+    "debit",
+    "dr",
+    "out",
+    "expense",
+    "outgoing",
+    "-",
+}
 # What exports write in an empty cell.
 EMPTY_MARKS = {"/", "-", "--", "—", "n/a"}
 
 _SPACES = re.compile(r"\s+")
-_UNIT = re.compile(r"\((元|rmb|cny|¥)\)$")
+# a trailing remark in brackets: 金额（元）, 收入金额（+元）, 借方发生额（支取）
+_UNIT = re.compile(r"\([^()]*\)$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
@@ -144,8 +285,9 @@ class PaymentFileError(Exception):
 
 
 def normalize_header(text):
-    """A header cell compared without width, case, spaces or unit: full
-    width ``金额（元）`` and ``金额(元)`` are both ``金额``."""
+    """A header cell compared without width, case, spaces or a trailing
+    remark in brackets: full width ``金额（元）``, ``金额(元)`` and
+    ``收入金额（+元）`` are ``金额`` and ``收入金额``."""
     text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
     text = _SPACES.sub("", text.lstrip("\ufeff"))
     return _UNIT.sub("", text).strip(":：")
@@ -174,10 +316,10 @@ def map_columns(header_row):
     names = [normalize_header(cell) for cell in header_row]
     mapping = {}
     for field, synonyms in _HEADERS.items():
-        if field == "memo":
+        if field in MULTI_COLUMNS:
             columns = [i for i, name in enumerate(names) if name in synonyms]
             if columns:
-                mapping["memo"] = columns
+                mapping[field] = columns
             continue
         for synonym in synonyms:
             if synonym in names:
@@ -249,13 +391,32 @@ def parse_amount(value):
     return -amount if negative else amount
 
 
-def _direction(text):
-    text = normalize_header(text)
+def _direction(value):
+    text = normalize_header(cell_text(value))
     if text in INCOMING:
         return "in"
     if text in OUTGOING:
         return "out"
     return "none" if text else ""
+
+
+def _row_kind(texts):
+    """``refund``, ``fee``, ``not_paid`` or ``""`` (a payment, as far as
+    the kind columns tell) from the texts of a row's kind columns."""
+    text = " ".join(texts).lower()
+    for kind, words in ROW_KINDS:
+        if any(word in text for word in words):
+            return kind
+    return ""
+
+
+def _first_text(row):
+    """The first non-empty cell of a row, as normalised text."""
+    for value in row:
+        text = cell_text(value)
+        if text:
+            return unicodedata.normalize("NFKC", text).lower()
+    return ""
 
 
 def parse_rows(rows):
@@ -264,9 +425,10 @@ def parse_rows(rows):
     Returns ``{"records": [...], "errors": [...], "skipped": [...]}``:
     records are dicts ``{row, date, amount, payer, account, memo,
     transaction}`` (``row`` is 1-based, as the user sees it); errors and
-    skipped rows are ``(row, code, value)``.  Blank rows are no data.
-    Codes: ``bad_date``, ``bad_amount`` (errors); ``not_incoming``, ``zero``
-    (not incoming payments, skipped)."""
+    skipped rows are ``(row, code, value)``.  Blank rows and comment lines
+    (``#``) are no data; a summary row ends the table.  Codes:
+    ``bad_date``, ``bad_amount`` (errors); ``not_incoming``, ``refund``,
+    ``fee``, ``not_paid``, ``zero`` (not incoming payments, skipped)."""
     header_index, mapping = find_header(rows)
     result = {"records": [], "errors": [], "skipped": []}
 
@@ -277,7 +439,17 @@ def parse_rows(rows):
     for index in range(header_index + 1, len(rows)):
         row = list(rows[index] or [])
         number = index + 1
-        if not any(cell_text(value) for value in row):
+        first = _first_text(row)
+        if not first or first.startswith("#"):
+            continue
+        if first.startswith(SUMMARY_STARTS):
+            break
+        kind = _row_kind(
+            cell_text(row[c]) for c in mapping.get("kind", []) if c < len(row)
+        )
+        if kind:
+            value = cell_text(cell(row, "amount")) or cell_text(cell(row, "debit"))
+            result["skipped"].append((number, kind, value))
             continue
         direction = _direction(cell(row, "direction"))
         try:
@@ -287,7 +459,9 @@ def parse_rows(rows):
                 (number, "bad_amount", cell_text(cell(row, "amount")))
             )
             continue
-        if amount is None and "debit" in mapping:
+        # a debit row: nothing (or 0.00, as some banks write) in the credit
+        # column and an amount in the debit column
+        if not amount and "debit" in mapping:
             try:
                 debit = parse_amount(cell(row, "debit"))
             except ValueError:

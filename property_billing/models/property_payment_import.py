@@ -119,7 +119,9 @@ class PropertyPaymentImport(models.Model):
         string="Not Incoming",
         readonly=True,
         copy=False,
-        help="Outgoing or zero-amount rows, not imported.",
+        help="Rows that are not incoming payments (outgoing transfers, "
+        "refunds, bank and platform fees, unpaid orders, zero amounts): "
+        "listed in the report, not imported.",
     )
     report = fields.Text(string="Import Report", readonly=True, copy=False)
     to_match_count = fields.Integer(compute="_compute_figures")
@@ -231,7 +233,10 @@ class PropertyPaymentImport(models.Model):
                 "found at the top of the file. Expected column names such as "
                 "交易时间/日期 (date), 金额/收入金额 (amount), 付款人/对方户名 "
                 "(payer), 备注/摘要/附言 (memo) and 交易单号/流水号 "
-                "(transaction id), or date, amount, payer, memo, transaction id."
+                "(transaction id), or date, amount, payer, memo, transaction "
+                "id. WeChat Pay trade and fund-flow bills, Alipay account and "
+                "trade statements and the statements of the corporate online "
+                "banks are read as they are downloaded."
             ),
             "xls": self.env._(
                 "Old Excel files (.xls) cannot be read: save the file as .xlsx "
@@ -269,6 +274,26 @@ class PropertyPaymentImport(models.Model):
         if code == "zero":
             return self.env._(
                 "Row %(row)s: the amount is zero; row not imported.", row=row
+            )
+        if code == "refund":
+            return self.env._(
+                "Row %(row)s: a refund (%(value)s), not a payment; row not imported.",
+                row=row,
+                value=value,
+            )
+        if code == "fee":
+            return self.env._(
+                "Row %(row)s: a fee charged by the bank or payment platform "
+                "(%(value)s), not a payment; row not imported.",
+                row=row,
+                value=value,
+            )
+        if code == "not_paid":
+            return self.env._(
+                "Row %(row)s: an order that was not paid (closed, revoked or "
+                "failed, %(value)s); row not imported.",
+                row=row,
+                value=value,
             )
         return self.env._(
             "Row %(row)s: not an incoming payment (%(value)s); row not imported.",

@@ -1,7 +1,10 @@
 import base64
+import csv
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 
@@ -22,6 +25,41 @@ from ..payment_file import (
 from .common import PropertyBillingCase
 
 CSV_HEADER = "date,amount,payer,account,memo,transaction id\n"
+
+STATEMENTS_DIR = Path(__file__).parent / "data" / "statements"
+# What each sample statement holds (see data/statements): its encoding as the
+# platform or bank exports it, the invoices its incoming rows pay, and the
+# rows that are not payments with the reason given in the report.
+SKIP_REASONS = {
+    "not_incoming": "not an incoming payment",
+    "refund": "a refund",
+    "fee": "a fee charged by the bank or payment platform",
+    "not_paid": "an order that was not paid",
+}
+STATEMENTS = {
+    "wechat_trade_bill.csv": (
+        "utf-8-sig",
+        ["office", "home"],
+        {4: "refund", 5: "not_paid"},
+    ),
+    "wechat_trade_bill_v2.csv": ("utf-8", ["shop"], {}),
+    "wechat_fundflow_bill.csv": (
+        "utf-8-sig",
+        ["office"],
+        {3: "fee", 4: "refund", 5: "not_incoming"},
+    ),
+    "alipay_account_statement.csv": (
+        "gbk",
+        ["shop"],
+        {7: "fee", 8: "refund", 9: "not_incoming"},
+    ),
+    "alipay_trade_statement.csv": ("gbk", ["home"], {7: "refund"}),
+    "bank_icbc.csv": ("gbk", ["shop", "office"], {5: "not_incoming"}),
+    "bank_ccb.csv": ("xlsx", ["home"], {5: "not_incoming"}),
+    "bank_abc.csv": ("gbk", ["shop"], {3: "not_incoming"}),
+    "bank_boc.csv": ("gbk", ["home"], {3: "fee"}),
+    "bank_cmb.csv": ("gbk", ["office"], {3: "fee"}),
+}
 
 
 @tagged("-at_install", "post_install")
@@ -445,6 +483,76 @@ class TestPaymentImport(PropertyBillingCase):
         self.assertEqual(home.invoice_ids, self.inv_home)
         self.assertEqual(shop.invoice_ids, self.inv_shop)
         self.assertEqual(record.reconciled_count, 2)
+
+    # ------------------------------------------------------------------
+    # statements as platforms and banks export them
+    # ------------------------------------------------------------------
+    def _statement(self, name):
+        """The sample statement ``name`` with this world's invoice numbers,
+        encoded as its platform does (an xlsx with a merged title row for
+        the bank that exports xlsx)."""
+        encoding = STATEMENTS[name][0]
+        text = (STATEMENTS_DIR / name).read_text(encoding="utf-8")
+        for key in ("shop", "office", "home"):
+            text = text.replace(f"{{{key}}}", getattr(self, f"inv_{key}").name)
+        if encoding != "xlsx":
+            return text.encode(encoding), name
+        rows = list(csv.reader(io.StringIO(text)))
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        for row in rows:
+            sheet.append(
+                [
+                    float(cell.replace(",", ""))
+                    if re.fullmatch(r"[\d,]+\.\d\d", cell)
+                    else cell or None
+                    for cell in row
+                ]
+            )
+        sheet.merge_cells(
+            start_row=1, start_column=1, end_row=1, end_column=len(rows[2])
+        )
+        stream = io.BytesIO()
+        workbook.save(stream)
+        return stream.getvalue(), name.replace(".csv", ".xlsx")
+
+    def test_statement_formats(self):
+        """Every sample statement: incoming payments matched and
+        reconciled, refunds, fees and transfers out reported and not
+        imported, preamble, footer and summary lines ignored (no error)."""
+        for name, (_encoding, paid, skipped) in STATEMENTS.items():
+            with self.subTest(statement=name), self.env.cr.savepoint() as savepoint:
+                record = self._import(*self._statement(name))
+                self.assertEqual(record.error_count, 0, record.report)
+                self.assertEqual(record.line_count, len(paid), record.report)
+                self.assertEqual(record.skipped_count, len(skipped), record.report)
+                invoices = [getattr(self, f"inv_{key}") for key in paid]
+                for line, invoice in zip(
+                    record.line_ids.sorted("row"), invoices, strict=True
+                ):
+                    self.assertEqual(line.invoice_ids, invoice)
+                    self.assertEqual(line.amount, invoice.amount_total)
+                    self.assertEqual(line.state, "reconciled")
+                    self.assertEqual(invoice.payment_state, "paid")
+                report = (record.report or "").splitlines()
+                self.assertEqual(len(report), len(skipped))
+                for message, (row, reason) in zip(
+                    report, sorted(skipped.items()), strict=True
+                ):
+                    self.assertTrue(message.startswith(f"Row {row}: "), message)
+                    self.assertIn(SKIP_REASONS[reason], message)
+                savepoint.rollback()
+
+    def test_statement_formats_named_alike(self):
+        """WeChat Pay's trade bill and fund-flow bill name a payment by the
+        same id: importing both pays the invoice once."""
+        first = self._import(*self._statement("wechat_trade_bill.csv"))
+        self.assertEqual(first.reconciled_count, 2)
+        second = self._import(*self._statement("wechat_fundflow_bill.csv"))
+        self.assertEqual((second.line_count, second.duplicate_count), (0, 1))
+        self.assertIn("already imported", second.report)
+        self.assertEqual(len(self.inv_office.matched_payment_ids), 1)
+        self.assertEqual(self.inv_office.amount_residual, 0.0)
 
     def test_reimport_creates_nothing(self):
         content = (
