@@ -10,3 +10,4 @@ from . import test_sla
 from . import test_portal
 from . import test_work_order_report
 from . import test_i18n
+from . import test_flow_graph
