@@ -123,7 +123,14 @@ class TestDemoScenario(TransactionCase):
     def test_scenario_is_complete(self):
         figures = self.first
         self.assertEqual(figures["units"], MIN_UNITS)
-        self.assertEqual(sum(figures["items"].values()), 24)
+        # 24 registered items and the follow-up of the festival call-back
+        # answered unsatisfied (issue 12: an unhappy answer leads somewhere)
+        self.assertEqual(sum(figures["items"].values()), 25)
+        follow_ups = self.env["property.ticket"].search(
+            [("site_id", "=", self.site.id), ("source_campaign_id", "!=", False)]
+        )
+        self.assertEqual(len(follow_ups), 1)
+        self.assertFalse(follow_ups.source_callback_id.is_satisfied)
         self.assertEqual(figures["date_from"], "2026-08-01")
         self.assertEqual(figures["date_to"], "2026-10-31")
         self.assertEqual(self.site.name, "Wanjia Plaza")

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..utils import SATISFACTION_LEVELS, is_satisfied
+from .property_ticket import CHANNELS, TICKET_KINDS
 
 CALLBACK_METHODS = [
     ("phone", "Phone"),
@@ -101,6 +102,16 @@ class PropertyCallback(models.Model):
     answer_ids = fields.One2many(
         "property.callback.answer", "callback_id", string="Answers"
     )
+    follow_up_kind = fields.Selection(
+        TICKET_KINDS,
+        string="Follow-up Item",
+        help="A campaign or random call-back whose customer is not satisfied, "
+        "or asks for something, becomes a desk item of this kind, prefilled "
+        "from the call-back, when the call-back is recorded.",
+    )
+    follow_up_ticket_ids = fields.One2many(
+        "property.ticket", "source_callback_id", string="Follow-up Items"
+    )
 
     @api.depends("ticket_id.name", "campaign_id.name", "partner_id.name")
     def _compute_name(self):
@@ -177,10 +188,83 @@ class PropertyCallback(models.Model):
                         callback.name,
                     )
                 )
+            if (
+                not callback.ticket_id
+                and not is_satisfied(callback.satisfaction)
+                and not callback.follow_up_kind
+            ):
+                raise UserError(
+                    self.env._(
+                        "The customer of %s is not satisfied: choose the kind "
+                        "of follow-up item (complaint, service request, …) so "
+                        "that the answer leads somewhere.",
+                        callback.name,
+                    )
+                )
         self.write({"state": "done", "done_at": fields.Datetime.now()})
         for callback in self.filtered("ticket_id"):
             callback.ticket_id._on_callback_done(callback)
+        self.filtered(
+            lambda c: not c.ticket_id and c.follow_up_kind
+        )._create_follow_up_tickets()
         return True
+
+    def _create_follow_up_tickets(self):
+        """One desk item per call-back, prefilled from it: site, customer,
+        the customer's unit and tenancy at the site, what was said."""
+        channels = dict(CHANNELS)
+        vals_list = []
+        for callback in self:
+            occupancy = self.env["property.occupancy"].search(
+                [
+                    ("site_id", "=", callback.site_id.id),
+                    ("tenant_id", "=", callback.partner_id.id),
+                    ("state", "=", "active"),
+                ],
+                limit=1,
+            )
+            answers = "\n".join(
+                f"{answer.question_id.name}: {answer.answer}"
+                for answer in callback.answer_ids
+                if answer.answer
+            )
+            comment = (callback.comment or "").strip()
+            vals_list.append(
+                {
+                    "kind": callback.follow_up_kind,
+                    "channel": callback.method
+                    if callback.method in channels
+                    else "phone",
+                    "company_id": callback.company_id.id,
+                    "site_id": callback.site_id.id,
+                    "unit_id": occupancy.unit_id.id,
+                    "occupancy_id": occupancy.id,
+                    "partner_id": callback.partner_id.id,
+                    "summary": (comment.splitlines() or [""])[0][:120]
+                    or self.env._("Follow-up of call-back %s", callback.name),
+                    "description": "\n\n".join(
+                        part for part in (comment, answers) if part
+                    ).replace("\n", "<br/>")
+                    or False,
+                    "user_id": callback.user_id.id,
+                    "source_callback_id": callback.id,
+                }
+            )
+        tickets = self.env["property.ticket"].create(vals_list)
+        for callback, ticket in zip(self, tickets, strict=True):
+            callback.message_post(
+                body=self.env._("Follow-up item %s registered.", ticket.name)
+            )
+        return tickets
+
+    def action_view_follow_ups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_ticket_action"
+        )
+        action["domain"] = [("source_callback_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_cancel(self):
         self.filtered(lambda c: c.state == "todo").write({"state": "cancel"})

@@ -48,6 +48,16 @@ class PropertyCallbackCampaign(models.Model):
     callback_count = fields.Integer(compute="_compute_figures")
     done_count = fields.Integer(compute="_compute_figures")
     satisfied_count = fields.Integer(compute="_compute_figures")
+    follow_up_count = fields.Integer(
+        string="Follow-up Items",
+        compute="_compute_figures",
+        help="Desk items registered from the campaign's answers.",
+    )
+    follow_up_open_count = fields.Integer(
+        string="Follow-ups Open",
+        compute="_compute_figures",
+        help="Follow-up items not closed yet.",
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
         default="draft",
@@ -69,12 +79,26 @@ class PropertyCallbackCampaign(models.Model):
                 total[1] += count
                 if satisfied:
                     total[2] += count
+        follow_ups = {}
+        for campaign, is_open, count in self.env["property.ticket"]._read_group(
+            [("source_campaign_id", "in", self.ids)],
+            ["source_campaign_id", "is_open"],
+            ["__count"],
+        ):
+            total = follow_ups.setdefault(campaign.id, [0, 0])
+            total[0] += count
+            if is_open:
+                total[1] += count
         for campaign in self:
             (
                 campaign.callback_count,
                 campaign.done_count,
                 campaign.satisfied_count,
             ) = figures.get(campaign.id, (0, 0, 0))
+            (
+                campaign.follow_up_count,
+                campaign.follow_up_open_count,
+            ) = follow_ups.get(campaign.id, (0, 0))
 
     def _tenant_kinds(self):
         self.ensure_one()
@@ -137,6 +161,16 @@ class PropertyCallbackCampaign(models.Model):
         self.write({"state": "done"})
         self.callback_ids.filtered(lambda c: c.state == "todo").action_cancel()
         return True
+
+    def action_view_follow_ups(self):
+        """The items the campaign's answers asked for, and their outcome."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_ticket_action"
+        )
+        action["domain"] = [("source_campaign_id", "=", self.id)]
+        action["context"] = {"group_by": "state"}
+        return action
 
     def action_view_callbacks(self):
         self.ensure_one()

@@ -140,6 +140,23 @@ DEMO_ITEMS = [
     ),
     (-3, "service", "C-1604", "Bathroom fan noisy", "category_electrical", "assigned"),
     (
+        -4,
+        "service",
+        "A-108",
+        "Shop sign wiring needs a licensed contractor",
+        "category_electrical",
+        "returned_referred",
+    ),
+    (-4, "inquiry", "B-701", "When is the water off next week?", None, "answered"),
+    (
+        -2,
+        "inquiry",
+        "C-202",
+        "May I install an awning over the balcony?",
+        None,
+        "promised",
+    ),
+    (
         -2,
         "complaint",
         "A-208",
@@ -323,6 +340,14 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         ):
             callback.answer_ids[:1].answer = "Yes" if level >= "4" else "Not really"
             callback.write({"satisfaction": level, "comment": "Festival call"})
+            if level < "4":
+                # an unsatisfied answer becomes a follow-up item
+                callback.write(
+                    {
+                        "comment": "The lobby lights are too dim in the evening",
+                        "follow_up_kind": "service",
+                    }
+                )
             callback.action_done()
 
     def _demo_play(self, ticket, outcome, received, supervisor):
@@ -336,6 +361,13 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         if outcome == "referred":
             ticket.write({"referral_id": directory.id, "reply": "Gave the gas hotline"})
             ticket.action_refer()
+            self._demo_callback(ticket, "5", later + timedelta(days=1))
+        elif outcome == "answered":
+            ticket.reply = "Tuesday 9:00-12:00, the notice is in the lobby"
+            ticket.action_answer()
+        elif outcome == "promised":
+            ticket.promised_date = received + timedelta(days=2)
+            ticket.action_promise_answer()
         elif outcome == "praise":
             ticket.praised_department_id = self.env.ref(
                 "property_helpdesk.department_security"
@@ -360,6 +392,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                 }
             )
             ticket.action_judge_invalid()
+            self._demo_callback(ticket, "4", later + timedelta(days=1))
         elif outcome == "invalid_complaint":
             ticket.write(
                 {
@@ -383,9 +416,24 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         work_order.write({"planned_date": when, "estimated_hours": 2.0})
         if outcome == "assigned":
             return
-        if outcome == "returned":
-            work_order.return_reason = "The dispenser belongs to the water supplier"
+        if outcome in ("returned", "returned_referred"):
+            work_order.return_reason = (
+                "The sign's wiring is on the power company's side"
+                if outcome == "returned_referred"
+                else "The dispenser belongs to the water supplier"
+            )
             work_order.action_return_to_desk()
+            if outcome == "returned_referred":
+                # 不能处理 → 提供相应的服务电话
+                ticket.write(
+                    {
+                        "referral_id": self.env.ref(
+                            "property_helpdesk.directory_power"
+                        ).id,
+                        "reply": "Gave the power company's service number",
+                    }
+                )
+                ticket.action_refer()
             return
         work_order.action_start()
         if outcome in ("in_progress", "dispatched"):

@@ -11,6 +11,7 @@ KPI_TARGETS = {
     "complaint_handling": 100.0,
     "major_repair_callback": 100.0,
     "satisfaction": 90.0,
+    "suggestion_callback": 100.0,
 }
 
 
@@ -31,12 +32,16 @@ class PropertyHelpdeskKpi(models.AbstractModel):
     def compute_kpis(self, site_ids, date_from, date_to):
         """KPIs of the sites over [date_from, date_to] (dates, inclusive).
 
-        complaint_handling: complaints received in the period (cancelled
-        ones excepted) that are closed with a recorded call-back;
+        complaint_handling: complaints received in the period that are
+        closed with a recorded call-back, valid or invalid (judged again or
+        not); a complaint a supervisor cancelled (registered twice, …) is
+        neither handled nor counted;
         major_repair_callback: major-repair work orders completed in the
         period whose customer was called back afterwards;
         satisfaction: call-backs recorded in the period (items and
-        campaigns) answered satisfied or very satisfied.
+        campaigns) answered satisfied or very satisfied;
+        suggestion_callback: suggestions received in the period (cancelled
+        ones excepted) whose customer was called back (R-DESK-4: 100 %).
         """
         start, end = self._period_bounds(date_from, date_to)
         site_domain = [("site_id", "in", list(site_ids))]
@@ -54,6 +59,15 @@ class PropertyHelpdeskKpi(models.AbstractModel):
         Ticket = self.env["property.ticket"]
         received = Ticket.search_count(complaints)
         handled = Ticket.search_count(handled_domain)
+        suggestions = site_domain + [
+            ("kind", "=", "suggestion"),
+            ("state", "!=", "cancel"),
+            ("received_at", ">=", start),
+            ("received_at", "<", end),
+        ]
+        suggestions_called_domain = suggestions + [("last_callback_id", "!=", False)]
+        suggestion_total = Ticket.search_count(suggestions)
+        suggestion_called = Ticket.search_count(suggestions_called_domain)
 
         major = site_domain + [
             ("is_major_repair", "=", True),
@@ -99,6 +113,15 @@ class PropertyHelpdeskKpi(models.AbstractModel):
                 "model": "property.work.order",
                 "domain": major,
                 "numerator_domain": major + [("callback_done", "=", True)],
+            },
+            "suggestion_callback": {
+                "value": rate(suggestion_called, suggestion_total),
+                "numerator": suggestion_called,
+                "denominator": suggestion_total,
+                "target": KPI_TARGETS["suggestion_callback"],
+                "model": "property.ticket",
+                "domain": suggestions,
+                "numerator_domain": suggestions_called_domain,
             },
             "satisfaction": {
                 "value": rate(satisfied, answered),

@@ -8,6 +8,7 @@ TICKET_KINDS = [
     ("suggestion", "Suggestion"),
     ("praise", "Praise"),
     ("service", "Service Request"),
+    ("inquiry", "Inquiry"),
 ]
 
 CHANNELS = [
@@ -26,14 +27,23 @@ PRIORITIES = [
     ("3", "Urgent"),
 ]
 
-# One state field for the four flows; each kind walks its own path:
-#   service:    new → referred → closed | new → in_progress → done → closed
-#   suggestion: new → replied → closed | new → pending → in_progress → done
-#               → closed | new → in_progress → done → closed
-#   complaint:  new → replied → closed (invalid, after call-back)
-#               | new → investigating → solution → in_progress → done
-#               → closed (satisfied call-back) or → in_progress (new round)
+# One state field for the five flows; each kind walks its own path, and every
+# item is closed after a call-back (inquiries: after the answer; praise: once
+# passed on).  An unsatisfied call-back always leads somewhere:
+#   service:    new → in_progress → done → closed, or → in_progress (new
+#               round); from any open state → referred (outside service, the
+#               number given) → closed, or → new (judged again)
+#   suggestion: new → replied (invalid) → closed, or → replied again / in
+#               progress / pending (judged again); new → pending →
+#               in_progress → done → closed; new → in_progress → done → closed
+#   complaint:  new → replied (invalid) → closed, or a supervisor answers again
+#               (→ replied) or judges it valid after all (→ investigating);
+#               new → investigating → solution → in_progress → done → closed,
+#               or → in_progress (new round)
+#   inquiry:    new → closed (answered at once); new → pending (answer
+#               promised for a time, an activity for who promised) → closed
 #   praise:     new → closed
+# The test test_flow_graph derives these graphs by pressing the buttons.
 TICKET_STATES = [
     ("new", "Registered"),
     ("referred", "Referred"),
@@ -49,6 +59,7 @@ TICKET_STATES = [
 
 OPEN_STATES = (
     "new",
+    "referred",
     "replied",
     "pending",
     "investigating",
@@ -179,6 +190,23 @@ class PropertyTicket(models.Model):
     referral_id = fields.Many2one(
         "property.service.directory", string="Referred To", tracking=True, copy=False
     )
+    referral_phone = fields.Char(
+        string="Number Given",
+        compute="_compute_referral_phone",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+        help="The service number given to the customer (the directory's, "
+        "unless another one was given).",
+    )
+    second_reply = fields.Text(
+        string="Answer Again",
+        tracking=True,
+        copy=False,
+        help="The new answer given to a customer who was not satisfied with "
+        "the first one; the customer is called back again.",
+    )
     reply = fields.Text(
         string="Reply to Customer",
         tracking=True,
@@ -240,6 +268,25 @@ class PropertyTicket(models.Model):
         "property.callback", compute="_compute_last_callback", store=True
     )
     needs_callback = fields.Boolean(compute="_compute_needs_callback")
+    last_callback_unsatisfied = fields.Boolean(
+        compute="_compute_last_callback_unsatisfied",
+        help="The last call-back found the customer not satisfied.",
+    )
+    source_callback_id = fields.Many2one(
+        "property.callback",
+        string="Follow-up Of",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+        ondelete="set null",
+        help="The campaign or random call-back whose answer asked for this item.",
+    )
+    source_campaign_id = fields.Many2one(
+        related="source_callback_id.campaign_id",
+        string="From Campaign",
+        store=True,
+        index="btree_not_null",
+    )
 
     cancel_reason = fields.Text(tracking=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False, index=True)
@@ -336,6 +383,19 @@ class PropertyTicket(models.Model):
         for ticket in self:
             ticket.needs_callback = ticket._callback_required()
 
+    @api.depends("last_callback_id.satisfaction")
+    def _compute_last_callback_unsatisfied(self):
+        for ticket in self:
+            ticket.last_callback_unsatisfied = bool(
+                ticket.last_callback_id
+                and not is_satisfied(ticket.last_callback_id.satisfaction)
+            )
+
+    @api.depends("referral_id")
+    def _compute_referral_phone(self):
+        for ticket in self:
+            ticket.referral_phone = ticket.referral_id.phone or False
+
     @api.onchange("category_id")
     def _onchange_category_id(self):
         if self.category_id.department_id and not self.department_id:
@@ -347,19 +407,18 @@ class PropertyTicket(models.Model):
     def _callback_required(self):
         """Whether the item can only be closed after a call-back (回访).
 
-        Complaints always (also invalid ones: the tactful answer is checked
-        with the customer); suggestions unless answered as invalid; service
-        requests once work was dispatched; any item with a major repair.
+        Complaints and suggestions always (also invalid ones: the answer is
+        checked with the customer); service requests once work was
+        dispatched or the customer referred elsewhere; any item with a major
+        repair.  Inquiries end with their answer, praise once passed on.
         """
         self.ensure_one()
         if self.work_order_ids.filtered("is_major_repair"):
             return True
-        if self.kind == "complaint":
+        if self.kind in ("complaint", "suggestion"):
             return True
-        if self.kind == "suggestion":
-            return self.validity != "invalid"
         if self.kind == "service":
-            return bool(self.work_order_ids)
+            return bool(self.work_order_ids) or self.state == "referred"
         return False
 
     def _check_can_close(self):
@@ -387,13 +446,11 @@ class PropertyTicket(models.Model):
                             ticket.display_name,
                         )
                     )
-            if ticket.kind == "suggestion" and not (
-                ticket.reply or ticket.last_callback_id
-            ):
+            if ticket.kind == "inquiry" and not ticket.reply:
                 raise UserError(
                     self.env._(
-                        "A suggestion is closed only with a recorded reply or "
-                        "call-back (%s).",
+                        "Record the answer given to the customer before closing "
+                        "the inquiry %s.",
                         ticket.display_name,
                     )
                 )
@@ -435,16 +492,30 @@ class PropertyTicket(models.Model):
     # Flows
     # ------------------------------------------------------------------
     def action_refer(self):
-        """Service request the company cannot serve: refer and close."""
+        """Service request the company cannot serve (judged so at once, or a
+        work order came back "cannot be done"): the customer is given an
+        outside service and its number, then called back before closing
+        (不能处理 → 告知客服部 → 提供相应的服务电话)."""
         self._ensure_kind(["service"])
-        self._ensure_state(["new"], self.env._("Referral"))
+        self._ensure_state(["new", "in_progress", "done"], self.env._("Referral"))
         for ticket in self:
-            if not ticket.referral_id:
+            if not ticket.referral_id or not ticket.referral_phone:
                 raise UserError(
                     self.env._(
                         "Choose where the customer can get this service "
-                        "(service directory) before referring %s: never leave "
-                        "a customer without an answer.",
+                        "(service directory) and the number given before "
+                        "referring %s: never leave a customer without an answer.",
+                        ticket.display_name,
+                    )
+                )
+            if ticket.work_order_ids.filtered(
+                lambda w: w.state in ("assigned", "in_progress")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Item %s still has work orders in progress: they are "
+                        "returned to the desk or cancelled before the customer "
+                        "is referred elsewhere.",
                         ticket.display_name,
                     )
                 )
@@ -455,7 +526,15 @@ class PropertyTicket(models.Model):
                 "reply_date": fields.Date.context_today(self),
             }
         )
-        self._close()
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._(
+                    "Referred to %(provider)s, number given: %(phone)s.",
+                    provider=ticket.referral_id.name,
+                    phone=ticket.referral_phone,
+                )
+            )
+            ticket._plan_callback()
         return True
 
     def action_judge_invalid(self):
@@ -479,15 +558,73 @@ class PropertyTicket(models.Model):
                 "reply_date": fields.Date.context_today(self),
             }
         )
-        suggestions = self.filtered(lambda t: t.kind == "suggestion")
-        suggestions._close()
+        # every complaint and suggestion is called back, invalid ones too
+        for ticket in self:
+            ticket._plan_callback()
         return True
+
+    def action_reply_again(self):
+        """The customer was not satisfied with the answer to an invalid item:
+        a new answer is given and the customer called back again.  For a
+        complaint a supervisor confirms it invalid this way."""
+        self._ensure_kind(["complaint", "suggestion"])
+        self._ensure_state(["replied"], self.env._("Answering again"))
+        self._ensure_unsatisfied()
+        if self.filtered(lambda t: t.kind == "complaint"):
+            self._ensure_supervisor(
+                self.env._("Only a service supervisor confirms a complaint invalid.")
+            )
+        for ticket in self:
+            if not ticket.second_reply:
+                raise UserError(
+                    self.env._(
+                        "Record the new answer given to the customer of %s.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write({"reply_date": fields.Date.context_today(self)})
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._("Answered again: %s", ticket.second_reply)
+            )
+            ticket._plan_callback()
+        return True
+
+    def action_rejudge_valid(self):
+        """An invalid complaint whose customer was not satisfied is judged
+        valid after all by a supervisor: it is accepted like a valid one
+        (department, time promised, solutions, work, call-back)."""
+        self._ensure_kind(["complaint"])
+        self._ensure_state(["replied"], self.env._("Judging again"))
+        self._ensure_unsatisfied()
+        self._ensure_supervisor(
+            self.env._("Only a service supervisor judges a complaint again.")
+        )
+        return self._accept_complaint()
+
+    def _ensure_unsatisfied(self):
+        for ticket in self:
+            if not ticket.last_callback_unsatisfied:
+                raise UserError(
+                    self.env._(
+                        "%s is judged again only after a call-back found the "
+                        "customer not satisfied.",
+                        ticket.display_name,
+                    )
+                )
+
+    def _ensure_supervisor(self, message):
+        if not self.env.user.has_group("property_tenant.group_property_supervisor"):
+            raise UserError(message)
 
     def action_accept_complaint(self):
         """Valid complaint: the responsible department and the time promised
         to the customer are set, the department proposes solutions."""
         self._ensure_kind(["complaint"])
         self._ensure_state(["new"], self.env._("Accepting"))
+        return self._accept_complaint()
+
+    def _accept_complaint(self):
         for ticket in self:
             if not ticket.department_id or not ticket.promised_date:
                 raise UserError(
@@ -528,9 +665,11 @@ class PropertyTicket(models.Model):
         return True
 
     def action_postpone(self):
-        """Valid suggestion that cannot be done now: reply and keep pending."""
+        """Valid suggestion that cannot be done now: reply and keep pending
+        (also an invalid one judged again after an unsatisfied call-back)."""
         self._ensure_kind(["suggestion"])
-        self._ensure_state(["new"], self.env._("Postponing"))
+        self._ensure_state(["new", "replied"], self.env._("Postponing"))
+        self.filtered(lambda t: t.state == "replied")._ensure_unsatisfied()
         for ticket in self:
             if not ticket.reply or not ticket.review_date:
                 raise UserError(
@@ -572,8 +711,13 @@ class PropertyTicket(models.Model):
                 )
         elif self.kind in ("service", "suggestion"):
             self._ensure_state(
-                ["new", "pending", "in_progress"], self.env._("Dispatching")
+                ["new", "pending", "in_progress", "replied"],
+                self.env._("Dispatching"),
             )
+            if self.state == "replied":
+                # an invalid suggestion judged valid after all
+                self._ensure_kind(["suggestion"])
+                self._ensure_unsatisfied()
         else:
             self._ensure_kind(["complaint", "service", "suggestion"])
         work_order = self._create_work_order()
@@ -600,7 +744,11 @@ class PropertyTicket(models.Model):
                 )
             )
         vals = {"state": "in_progress"}
-        if self.kind in ("service", "suggestion") and self.state in ("new", "pending"):
+        if self.kind in ("service", "suggestion") and self.state in (
+            "new",
+            "pending",
+            "replied",
+        ):
             vals["validity"] = "valid"
         if not self.round_count or previous:
             vals["round_count"] = self.round_count + 1
@@ -643,18 +791,53 @@ class PropertyTicket(models.Model):
         )
 
     def _on_callback_done(self, callback):
-        """A call-back was recorded: close when satisfied, else a new round."""
+        """A call-back was recorded: close when satisfied; otherwise a new
+        round of work, a new judgement of a referred item, or a judgement
+        again of an invalid one."""
         self.ensure_one()
-        if self.state == "replied" and self.kind == "complaint":
-            if is_satisfied(callback.satisfaction):
-                self._close()
+        satisfied = is_satisfied(callback.satisfaction)
+        if self.state not in ("done", "replied", "referred"):
             return
-        if self.state != "done":
-            return
-        if is_satisfied(callback.satisfaction):
+        if satisfied:
             self._close()
-        else:
+        elif self.state == "done":
             self._redispatch(callback)
+        elif self.state == "referred":
+            # the outside service did not help: the desk judges it again
+            # (dispatch after all, or another referral)
+            self._flow_write({"state": "new", "can_serve": True})
+            self._ask_judgement_again(callback)
+        else:
+            self._ask_judgement_again(callback)
+
+    def _ask_judgement_again(self, callback):
+        """An activity for the agent (for a complaint: the site's manager, or
+        another service supervisor) to judge the item again after an
+        unsatisfied call-back."""
+        self.ensure_one()
+        user = self.user_id or self.env.user
+        supervisor = "property_tenant.group_property_supervisor"
+        if self.kind == "complaint" and not user.has_group(supervisor):
+            manager = self.site_id.manager_id
+            user = (
+                (manager if manager and manager.has_group(supervisor) else False)
+                or self.env["res.users"].search(
+                    [
+                        ("groups_id", "in", self.env.ref(supervisor).id),
+                        ("company_ids", "in", self.company_id.id),
+                        ("share", "=", False),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+                or user
+            )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=self.env._("Customer not satisfied: judge again"),
+            note=callback.comment or False,
+        )
 
     def _redispatch(self, callback):
         """Second dispatch (二次派单): the customer was not satisfied."""
@@ -674,6 +857,58 @@ class PropertyTicket(models.Model):
 
     def action_close(self):
         self._check_can_close()
+        self._close()
+        return True
+
+    def action_promise_answer(self):
+        """Inquiry the desk cannot answer at once (“我了解一下再告诉您”): the
+        time promised to the customer, and an activity for the person who
+        promised, due then."""
+        self._ensure_kind(["inquiry"])
+        self._ensure_state(["new"], self.env._("Promising an answer"))
+        for ticket in self:
+            if not ticket.promised_date:
+                raise UserError(
+                    self.env._(
+                        "Record when the customer of %s will have the answer.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write({"state": "pending"})
+        for ticket in self:
+            if not ticket.user_id:
+                ticket.user_id = self.env.user
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=ticket.user_id.id,
+                date_deadline=fields.Date.context_today(ticket, ticket.promised_date),
+                summary=self.env._("Answer the inquiry as promised"),
+            )
+        return True
+
+    def action_answer(self):
+        """Inquiry answered: the answer is recorded, sent to the customer
+        (e-mail and portal) and the inquiry closed."""
+        self._ensure_kind(["inquiry"])
+        self._ensure_state(["new", "pending"], self.env._("Answering"))
+        for ticket in self:
+            if not ticket.reply:
+                raise UserError(
+                    self.env._(
+                        "Record the answer given to the customer of %s.",
+                        ticket.display_name,
+                    )
+                )
+        self._flow_write({"reply_date": fields.Date.context_today(self)})
+        for ticket in self:
+            ticket.message_post(
+                body=self.env._("Answer: %s", ticket.reply),
+                partner_ids=ticket.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            ticket.activity_feedback(
+                ["mail.mail_activity_data_todo"], user_id=ticket.user_id.id
+            )
         self._close()
         return True
 

@@ -112,6 +112,7 @@ class TestKpis(PropertyHelpdeskCase):
                 "complaint_handling": 100.0,
                 "major_repair_callback": 100.0,
                 "satisfaction": 100.0,
+                "suggestion_callback": 100.0,
             },
         )
 
@@ -145,8 +146,39 @@ class TestCampaign(PropertyHelpdeskCase):
         first.write({"satisfaction": "5"})
         first.with_user(self.agent).action_done()
         second.write({"satisfaction": "3", "comment": "Lobby is dusty"})
+        # an unsatisfied answer leads somewhere: the agent chooses the kind
+        # of the follow-up item
+        with self.assertRaisesRegex(UserError, "choose the kind of follow-up"):
+            second.with_user(self.agent).action_done()
+        second.follow_up_kind = "service"
         second.with_user(self.agent).action_done()
         self.assertEqual((campaign.done_count, campaign.satisfied_count), (2, 1))
+        follow_up = second.follow_up_ticket_ids
+        self.assertEqual(len(follow_up), 1)
+        self.assertRecordValues(
+            follow_up,
+            [
+                {
+                    "kind": "service",
+                    "channel": "phone",
+                    "site_id": self.site.id,
+                    "partner_id": self.tenant_b.id,
+                    "summary": "Lobby is dusty",
+                    "source_campaign_id": campaign.id,
+                    "state": "new",
+                }
+            ],
+        )
+        self.assertEqual(follow_up.occupancy_id.tenant_id, self.tenant_b)
+        self.assertEqual(follow_up.unit_id, follow_up.occupancy_id.unit_id)
+        self.assertFalse(first.follow_up_ticket_ids, "a satisfied answer asks nothing")
+        self.assertEqual(
+            (campaign.follow_up_count, campaign.follow_up_open_count), (1, 1)
+        )
+        action = campaign.action_view_follow_ups()
+        self.assertEqual(
+            self.env["property.ticket"].search(action["domain"]), follow_up
+        )
         kpis = self.env["property.helpdesk.kpi"].compute_kpis(
             self.site.ids, date.today(), date.today()
         )

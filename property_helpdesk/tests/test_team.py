@@ -40,6 +40,8 @@ class TestTeamViews(PropertyHelpdeskCase):
             gas = self._ticket(received_at=datetime(2026, 3, 2, 2, 0))
             gas.write({"referral_id": self.directory_gas.id})
             gas.action_refer()
+            # referred items are called back before they close (issue 12)
+            self._callback(gas, "5")
             # the plumber completed a work order yesterday
             self._complete(leak.work_order_ids)
         # the day before: one item of the second agent, still open

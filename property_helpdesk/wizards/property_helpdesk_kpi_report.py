@@ -37,6 +37,8 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
     major_repair_callback_detail = fields.Char(compute="_compute_kpis")
     satisfaction_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     satisfaction_detail = fields.Char(compute="_compute_kpis")
+    suggestion_callback_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
+    suggestion_callback_detail = fields.Char(compute="_compute_kpis")
 
     @api.model
     def default_get(self, fields_list):
@@ -57,7 +59,12 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
                 if report.site_id
                 else {}
             )
-            for key in ("complaint_handling", "major_repair_callback", "satisfaction"):
+            for key in (
+                "complaint_handling",
+                "major_repair_callback",
+                "satisfaction",
+                "suggestion_callback",
+            ):
                 figure = figures.get(key)
                 report[f"{key}_rate"] = figure["value"] if figure else 0.0
                 report[f"{key}_detail"] = (
@@ -87,6 +94,9 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
 
     def action_open_complaints(self):
         return self._open_records("complaint_handling", False)
+
+    def action_open_suggestions(self):
+        return self._open_records("suggestion_callback", False)
 
     def action_open_major_repairs(self):
         return self._open_records("major_repair_callback", False)

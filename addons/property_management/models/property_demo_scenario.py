@@ -870,7 +870,10 @@ class PropertyDemoScenario(models.AbstractModel):
                 }
             )
             ticket.action_refer()
-            stamps["ticket"].update(reply_date=clock[0].date(), closed_at=clock[0])
+            stamps["ticket"]["reply_date"] = clock[0].date()
+            # referred customers are called back before the item closes
+            if at(hours=next(delays)):
+                self._callback(ticket, "5", clock[0], stamps)
         elif kind == "service" and outcome == "cancel":
             ticket.write({"cancel_reason": "Registered twice by the customer"})
             ticket.with_user(supervisor).sudo().action_cancel()
@@ -883,12 +886,9 @@ class PropertyDemoScenario(models.AbstractModel):
             )
             ticket.action_judge_invalid()
             stamps["ticket"]["reply_date"] = clock[0].date()
-            if kind == "suggestion":
-                stamps["ticket"]["closed_at"] = clock[0]
-            else:
-                ticket._plan_callback()
-                if at(hours=next(delays)):
-                    self._callback(ticket, plan["levels"][2], clock[0], stamps)
+            # every complaint and suggestion is called back, invalid ones too
+            if at(hours=next(delays)):
+                self._callback(ticket, plan["levels"][2], clock[0], stamps)
         elif kind == "suggestion" and outcome == "pending":
             ticket.write(
                 {
@@ -1080,8 +1080,12 @@ class PropertyDemoScenario(models.AbstractModel):
                     continue
                 callback.answer_ids[:1].answer = "Yes" if level >= "4" else "Not really"
                 callback.write({"satisfaction": level, "comment": "Festival call"})
+                if level < "4":
+                    # an unsatisfied answer leads to a follow-up item
+                    callback.follow_up_kind = "service"
                 callback.action_done()
                 callback.write({"done_at": when, "deadline": when})
+                callback.follow_up_ticket_ids.write({"received_at": when})
             if all(c.state == "done" for c in campaign.callback_ids):
                 campaign.action_done()
 
