@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.mail import parse_contact_from_email
 
 from ..utils import is_satisfied
 
@@ -1037,6 +1038,13 @@ class PropertyTicket(models.Model):
             "summary", msg_dict.get("subject") or self.env._("No subject")
         )
         values.setdefault("email_from", msg_dict.get("email_from"))
+        # as Odoo's CRM does with a lead from an e-mail: the sender's display
+        # name (decoded from any charset, e.g. GB2312) and the body
+        name, _email = parse_contact_from_email(msg_dict.get("email_from") or "")
+        if name and not partner:
+            values.setdefault("contact_name", name)
+        if msg_dict.get("body"):
+            values.setdefault("description", msg_dict["body"])
         values.setdefault("site_id", site.id)
         if occupancy:
             values.setdefault("unit_id", occupancy.unit_id.id)
