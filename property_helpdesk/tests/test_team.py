@@ -90,6 +90,42 @@ class TestTeamViews(PropertyHelpdeskCase):
         )
         self.assertEqual(engineering.callback_count, 1)
 
+    @freeze_time("2026-03-03 08:30:00")
+    def test_boards_open_filled_for_the_users_site(self):
+        """The menus open the morning meeting and the scorecards computed
+        for the user's own site and today: a saved record, nothing to press
+        or save first."""
+        other = self.env["property.site"].create({"name": "Other Plaza", "code": "TOT"})
+        self.assertEqual(
+            self.env["property.site"].with_user(self.supervisor)._default_for_user(),
+            self.site,
+            "the site the supervisor manages, not the first one",
+        )
+        self.assertNotEqual(other, self.site)
+        self._ticket(received_at=datetime(2026, 3, 2, 1, 0))
+        praise = self._ticket("praise", received_at=datetime(2026, 3, 2, 2, 0))
+        praise.praised_user_id = self.plumber
+        praise.action_pass_on_praise()
+        for model, method in (
+            ("property.morning.meeting", "action_open_board"),
+            ("property.staff.scorecard", "action_open_scorecards"),
+        ):
+            with self.subTest(model=model):
+                action = getattr(self.env[model].with_user(self.supervisor), method)()
+                self.assertEqual(action["res_model"], model)
+                board = self.env[model].browse(action["res_id"])
+                self.assertTrue(board.exists())
+                self.assertEqual(board.site_id, self.site)
+                self.assertTrue(board.line_ids, "filled at once")
+        meeting = self.env["property.morning.meeting"].browse(
+            self.env["property.morning.meeting"]
+            .with_user(self.supervisor)
+            .action_open_board()["res_id"]
+        )
+        self.assertEqual(str(meeting.date), "2026-03-03")
+        agent_line = meeting.line_ids.filtered(lambda line: line.user_id == self.agent)
+        self.assertEqual(agent_line.received_count, 2, "the request and the praise")
+
     def test_complaint_xlsx_export(self):
         ticket = self._ticket(
             "complaint",

@@ -15,7 +15,11 @@ class PropertyMorningMeeting(models.TransientModel):
     _description = "Morning Meeting Board"
 
     date = fields.Date(required=True, default=fields.Date.context_today)
-    site_id = fields.Many2one("property.site", help="Leave empty for every site.")
+    site_id = fields.Many2one(
+        "property.site",
+        default=lambda self: self.env["property.site"]._default_for_user(),
+        help="Leave empty for every site.",
+    )
     line_ids = fields.One2many("property.morning.meeting.line", "meeting_id")
 
     @api.model_create_multi
@@ -23,6 +27,16 @@ class PropertyMorningMeeting(models.TransientModel):
         meetings = super().create(vals_list)
         meetings._build_lines()
         return meetings
+
+    @api.model
+    def action_open_board(self):
+        """The menu's entry point: the board of the user's own site
+        and today, filled at once (a saved record, nothing to save)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_morning_meeting_action"
+        )
+        action["res_id"] = self.create({}).id
+        return action
 
     def action_refresh(self):
         self._build_lines()

@@ -24,7 +24,10 @@ class PropertyStaffScorecard(models.TransientModel):
         required=True,
         default="user",
     )
-    site_id = fields.Many2one("property.site")
+    site_id = fields.Many2one(
+        "property.site",
+        default=lambda self: self.env["property.site"]._default_for_user(),
+    )
     line_ids = fields.One2many("property.staff.scorecard.line", "scorecard_id")
 
     @api.model_create_multi
@@ -32,6 +35,16 @@ class PropertyStaffScorecard(models.TransientModel):
         scorecards = super().create(vals_list)
         scorecards._build_lines()
         return scorecards
+
+    @api.model
+    def action_open_scorecards(self):
+        """The menu's entry point: the scorecards of the user's own site
+        and today, filled at once (a saved record, nothing to save)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_staff_scorecard_action"
+        )
+        action["res_id"] = self.create({}).id
+        return action
 
     def action_refresh(self):
         self._build_lines()

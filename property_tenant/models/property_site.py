@@ -160,6 +160,16 @@ class PropertySite(models.Model):
                 f"[{site.code}] {site.name}" if site.code else (site.name or "")
             )
 
+    @api.model
+    def _default_for_user(self):
+        """The site a user works at: the one they manage or serve at the
+        desk, else the first site they can see (boards and reports open on
+        it)."""
+        user = self.env.user
+        return self.search(
+            ["|", ("manager_id", "=", user.id), ("agent_id", "=", user.id)], limit=1
+        ) or self.search([], limit=1)
+
     @api.onchange("check_interval")
     def _onchange_check_interval(self):
         if self.check_interval and not self.next_check_date:
