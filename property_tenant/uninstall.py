@@ -111,7 +111,7 @@ def prepare_uninstall(env, module):
             )
     env.invalidate_all()
 
-    return _keep_referenced(env, module, dropped_models)
+    return _keep_referenced(env, module, dropped_models, tables, dropped_columns)
 
 
 def _dropped_schema(env, removing):
@@ -140,10 +140,12 @@ def _dropped_schema(env, removing):
     return dropped_models, dropped_columns
 
 
-def _keep_referenced(env, module, dropped_models):
+def _keep_referenced(env, module, dropped_models, tables, dropped_columns):
     """Give a keeping external id to the records of ``module`` (of models
     that stay) that rows of other tables still reference, directly or
-    through another record of the module that is kept."""
+    through another record of the module that is kept (``tables`` and
+    ``dropped_columns`` go with the uninstall: they do not count, even
+    before the hook of their module has run)."""
     cr = env.cr
     prefix = f"kept__{module}__"
     keepers = env["ir.model.data"].search([("module", "=", KEEP_MODULE)])
@@ -177,6 +179,8 @@ def _keep_referenced(env, module, dropped_models):
             [table],
         )
         for ref_table, column, cascade in cr.fetchall():
+            if ref_table in tables or (ref_table, column) in dropped_columns:
+                continue
             cr.execute(
                 SQL(
                     "SELECT %s, id FROM %s WHERE %s = ANY(%s)",
