@@ -118,20 +118,25 @@ def _dropped_schema(env, removing):
     """The models (names) and the columns ({(table, column)}) of other
     models that only the modules being removed define."""
 
-    def only_removing(model_name):
-        owners = {}
-        for data in env["ir.model.data"].search([("model", "=", model_name)]):
-            owners.setdefault(data.res_id, set()).add(data.module)
-        return {res_id for res_id, mods in owners.items() if mods <= removing}
+    def only_removing(model_name, res_ids):
+        """The res_ids that no module staying installed names."""
+        others = env["ir.model.data"].search(
+            [
+                ("model", "=", model_name),
+                ("res_id", "in", list(res_ids)),
+                ("module", "not in", list(removing)),
+            ]
+        )
+        return res_ids - set(others.mapped("res_id"))
 
     ours = env["ir.model.data"].search(
         [("module", "in", list(removing)), ("model", "in", SCHEMA_MODELS[:2])]
     )
     model_ids = set(ours.filtered(lambda d: d.model == "ir.model").mapped("res_id"))
     field_ids = set(ours.filtered(lambda d: d.model != "ir.model").mapped("res_id"))
-    models = env["ir.model"].browse(model_ids & only_removing("ir.model")).exists()
+    models = env["ir.model"].browse(only_removing("ir.model", model_ids)).exists()
     dropped_models = set(models.mapped("model"))
-    fields = env["ir.model.fields"].browse(field_ids & only_removing("ir.model.fields"))
+    fields = env["ir.model.fields"].browse(only_removing("ir.model.fields", field_ids))
     dropped_columns = {
         (env[f.model]._table, f.name)
         for f in fields.exists()
