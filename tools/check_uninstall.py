@@ -8,8 +8,9 @@ scratch database of its own (never the test database: uninstalling would
 break the other tests) this script:
 
 1. installs every installable module of the repository with demo data (and
-   payment_demo, as tools/test.sh does), or copies an installed database
-   given with --from-db (tools/test.sh passes its freshly installed one);
+   payment_demo, as tools/test.sh does); or copies the installed database
+   given with --from-db; or, with --installed, uses the database given
+   with --db as it is (tools/test.sh copies its freshly installed one);
 2. adds community events of its own: one whose cost account holds an
    analytic line, one whose cost account holds nothing;
 3. uninstalls the modules one at a time, in reverse dependency order;
@@ -26,10 +27,11 @@ two cores (four with --from-db).
 Usage (from any directory where ``import odoo`` works):
 
     python3 tools/check_uninstall.py [--db property_uninstall_check]
-        [--from-db INSTALLED_DB] [--keep-db]
+        [--from-db INSTALLED_DB | --installed] [--keep-db]
 
-The database (and its filestore) is dropped at start and, unless --keep-db,
-at the end.  PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo.
+The database (and its filestore) is dropped at start (unless --installed)
+and at the end (unless --keep-db).  PGHOST PGPORT PGUSER PGPASSWORD are
+forwarded to Odoo.
 """
 
 import argparse
@@ -306,13 +308,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="property_uninstall_check")
     parser.add_argument("--from-db", help="copy this installed database")
+    parser.add_argument(
+        "--installed", action="store_true", help="--db is installed: use it"
+    )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     modules = repo_modules()
     order = install_order(modules)
-    if args.worker:  # --worker LOG: the steps inside Odoo, result on stdout
-        print(json.dumps(worker(args.db, args.worker, order)))
+    if args.worker:  # --worker LOG: the steps inside Odoo, result in LOG.json
+        result = worker(args.db, args.worker, order)
+        Path(f"{args.worker}.json").write_text(json.dumps(result), encoding="utf-8")
         return 0
 
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", args.db):
@@ -324,16 +330,20 @@ def main():
     install_log, steps_log = work / "install.log", work / "steps.log"
     start = time.monotonic()
     keep_logs = False
-    drop_db(args.db)
+    if not args.installed:
+        drop_db(args.db)
     try:
-        if args.from_db:
+        if args.installed:
+            install_log.touch()
+        elif args.from_db:
             print(f"==> copy of the installed database {args.from_db!r}")
             subprocess.run(["createdb", "-T", args.from_db, args.db], check=True)
-            shutil.copytree(filestore(args.from_db), filestore(args.db))
+            if os.path.isdir(filestore(args.from_db)):
+                shutil.copytree(filestore(args.from_db), filestore(args.db))
             install_log.touch()
         else:
             print(f"==> install (demo data): {', '.join(order)}")
-            subprocess.run(
+            install = subprocess.run(
                 [
                     sys.executable,
                     "-m",
@@ -349,15 +359,23 @@ def main():
                     "--log-level=info",
                     f"--logfile={install_log}",
                 ],
-                check=True,
+                check=False,
             )
+            if install.returncode:
+                keep_logs = True
+                sys.exit(
+                    f"check_uninstall: the install failed (exit code "
+                    f"{install.returncode}); log: {install_log}"
+                )
         print(f"==> uninstall one by one: {', '.join(reversed(order))}; reinstall")
         proc = subprocess.run(
             [sys.executable, __file__, "--db", args.db, "--worker", str(steps_log)],
-            stdout=subprocess.PIPE,
-            text=True,
+            check=False,
         )
-        result = json.loads(proc.stdout) if proc.returncode == 0 else {}
+        result_file = Path(f"{steps_log}.json")
+        result = {}
+        if proc.returncode == 0 and result_file.exists():
+            result = json.loads(result_file.read_text(encoding="utf-8"))
         bad = bad_records(install_log, modules) + bad_records(steps_log, modules)
         for name, seconds in result.get("timings", {}).items():
             print(f"    {name}: {seconds:.0f}s")
