@@ -61,26 +61,42 @@ def prepare_uninstall(env, module):
             "DELETE FROM mail_activity WHERE res_model_id = ANY(%s)", [model_ids]
         )
 
-    # Foreign keys of the tables and columns that the uninstall drops would
-    # block the deletion of the records they point to.  Those columns
-    # (the module's many2one fields on models that stay) are emptied now,
-    # the rows of those tables go with the records they point to (ON DELETE
-    # CASCADE; the ORM invalidates its cache after a deletion for cascades).
+    # The module's records of those models go with their tables: deleting
+    # them one by one first, Odoo would trip over their references to each
+    # other (a ticket's SLA policy, a fee standard's fee item).
+    IrModelData = env["ir.model.data"]
+    IrModelData.search(
+        [("module", "=", module), ("model", "in", list(dropped_models))]
+    ).unlink()
+
+    # Its other records are deleted one by one: the references to them from
+    # the tables and columns that go (a culture plan line's demo user, a fee
+    # item's product) are forgotten first.
+    candidates = {}  # (table, id): ir.model.data of the module
+    for data in IrModelData.search([("module", "=", module)]):
+        model = env.get(data.model)
+        if data.model not in SCHEMA_MODELS and model is not None:
+            if not model._abstract and model._auto:
+                candidates[(model._table, data.res_id)] = data
+    ids_by_table = {}
+    for table, res_id in candidates:
+        ids_by_table.setdefault(table, []).append(res_id)
     cr.execute(
         """
-        SELECT t.relname, a.attname, c.conname, r.relname, ra.attname
+        SELECT t.relname, a.attname, a.attnotnull, r.relname
           FROM pg_constraint c
           JOIN pg_class t ON t.oid = c.conrelid
           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
           JOIN pg_class r ON r.oid = c.confrelid
-          JOIN pg_attribute ra
-            ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
-         WHERE c.contype = 'f' AND t.relnamespace = 'public'::regnamespace
-        """
+         WHERE c.contype = 'f' AND r.relname = ANY(%s)
+        """,
+        [list(ids_by_table)],
     )
-    for table, column, constraint, ref_table, ref_column in cr.fetchall():
-        if (table, column) in dropped_columns:
-            table_sql, column_sql = SQL.identifier(table), SQL.identifier(column)
+    for table, column, not_null, ref_table in cr.fetchall():
+        if table not in tables and (table, column) not in dropped_columns:
+            continue
+        table_sql, column_sql = SQL.identifier(table), SQL.identifier(column)
+        if not_null:
             cr.execute(
                 SQL(
                     "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL",
@@ -88,30 +104,18 @@ def prepare_uninstall(env, module):
                     column_sql,
                 )
             )
-            cr.execute(
-                SQL(
-                    "UPDATE %s SET %s = NULL WHERE %s IS NOT NULL",
-                    table_sql,
-                    column_sql,
-                    column_sql,
-                )
+        cr.execute(
+            SQL(
+                "UPDATE %s SET %s = NULL WHERE %s = ANY(%s)",
+                table_sql,
+                column_sql,
+                column_sql,
+                ids_by_table[ref_table],
             )
-        elif table in tables:
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s "
-                    "FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE CASCADE",
-                    SQL.identifier(table),
-                    SQL.identifier(constraint),
-                    SQL.identifier(constraint),
-                    SQL.identifier(column),
-                    SQL.identifier(ref_table),
-                    SQL.identifier(ref_column),
-                )
-            )
+        )
     env.invalidate_all()
 
-    return _keep_referenced(env, module, dropped_models, tables, dropped_columns)
+    return _keep_referenced(env, module, candidates, removing, tables, dropped_columns)
 
 
 def _dropped_schema(env, removing):
@@ -145,24 +149,32 @@ def _dropped_schema(env, removing):
     return dropped_models, dropped_columns
 
 
-def _keep_referenced(env, module, dropped_models, tables, dropped_columns):
+def _keep_referenced(env, module, candidates, removing, tables, dropped_columns):
     """Give a keeping external id to the records of ``module`` (of models
-    that stay) that rows of other tables still reference, directly or
-    through another record of the module that is kept (``tables`` and
-    ``dropped_columns`` go with the uninstall: they do not count, even
-    before the hook of their module has run)."""
+    that stay: ``candidates``, {(table, id): ir.model.data}) that rows of
+    other tables still reference, directly or through another record of the
+    module that is kept.  Rows that the uninstall deletes do not count: rows
+    of ``tables`` and ``dropped_columns``, records of the modules being
+    removed not kept by their own hook (it ran before: dependent modules'
+    hooks run first)."""
     cr = env.cr
     prefix = f"kept__{module}__"
-    keepers = env["ir.model.data"].search([("module", "=", KEEP_MODULE)])
+    IrModelData = env["ir.model.data"]
+    keepers = IrModelData.search([("module", "=", KEEP_MODULE)])
     keepers.filtered(lambda d: d.name.startswith(prefix)).unlink()
 
-    candidates = {}  # (table, id): ir.model.data of the module
-    for data in env["ir.model.data"].search([("module", "=", module)]):
-        if data.model in SCHEMA_MODELS or data.model in dropped_models:
-            continue
-        model = env.get(data.model)
-        if model is not None and not model._abstract and model._auto:
-            candidates[(model._table, data.res_id)] = data
+    def rows(datas):
+        return {
+            (env[d.model]._table, d.res_id)
+            for d in datas
+            if d.model not in SCHEMA_MODELS and d.model in env
+        }
+
+    going = rows(IrModelData.search([("module", "in", list(removing))]))
+    kept_before = rows(
+        IrModelData.search([("module", "=", KEEP_MODULE), ("name", "=like", "kept__%")])
+    )
+
     refs = {}  # (table, id) of a candidate: {(table, id) referencing it}
     for table in {table for table, _id in candidates}:
         ids = [res_id for t, res_id in candidates if t == table]
@@ -207,7 +219,7 @@ def _keep_referenced(env, module, dropped_models, tables, dropped_columns):
         grown = False
         for key, referencing in refs.items():
             if key not in kept and any(
-                r in kept or (r not in candidates and not cascade)
+                r in kept or r in kept_before or (r not in going and not cascade)
                 for r, cascade in referencing
             ):
                 kept.add(key)
