@@ -115,7 +115,12 @@ def filestore(db):
 
 
 def drop_db(db):
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    quiet = {
+        "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c client_min_messages=warning"
+    }
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", db], check=True, env=os.environ | quiet
+    )
     shutil.rmtree(filestore(db), ignore_errors=True)
 
 
