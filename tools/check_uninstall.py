@@ -22,7 +22,7 @@ CRITICAL log record, on a WARNING naming one of our modules or a property.*
 model, or when after the reinstall the "Community Events" analytic plan or a
 cost account exists twice, the account holding data was deleted (or lost its
 line), or the account holding nothing was kept.  It takes some six minutes on
-two cores (four with --from-db).
+two cores, two and a half without the install (--from-db, --installed).
 
 Usage (from any directory where ``import odoo`` works):
 
@@ -146,7 +146,7 @@ def bad_records(log_path, modules):
             if match:
                 current = None
                 if MARK in line:
-                    step = line.split(MARK, 1)[1].strip()
+                    step = line.rsplit(MARK, 1)[1].strip()
                     continue
                 level = match.group(1)
                 if level in ("ERROR", "CRITICAL") or level == "WARNING":
