@@ -87,4 +87,6 @@
         ],
     },
     "external_dependencies": {"python": ["qrcode", "xlsxwriter", "openpyxl"]},
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -48,4 +48,6 @@
         ],
     },
     "external_dependencies": {"python": ["qrcode", "lunardate"]},
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

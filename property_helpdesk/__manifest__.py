@@ -54,4 +54,6 @@
         ],
     },
     "external_dependencies": {"python": ["qrcode"]},
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

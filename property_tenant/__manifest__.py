@@ -42,4 +42,6 @@
             "property_tenant/static/src/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

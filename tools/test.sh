@@ -7,10 +7,18 @@
 #   3. pytest (pytest-odoo) over every module's tests/ folder and the
 #      top-level tests/ folder, HttpCase/tours in headless Chromium;
 #      any skipped test is a failure (browser tests skip when Chrome is broken)
-#   4. the database and its filestore are dropped on exit
+#   4. install -> uninstall -> reinstall check of every module of the suite
+#      (tools/check_uninstall.py) in a copy of the freshly installed database
+#      (named after it + _uninstall, copied before pytest runs): fails on
+#      ERROR log lines, duplicates after the reinstall or lost data (some
+#      three minutes)
+#   5. the databases and their filestores are dropped on exit
 #
-# Usage: tools/test.sh [--no-lint] [--keep-db] [-- PYTEST_ARGS...]
+# Usage: tools/test.sh [--no-lint] [--no-uninstall-check] [--keep-db]
+#                      [-- PYTEST_ARGS...]
 #   --no-lint   skip step 1
+#   --no-uninstall-check
+#               skip step 4
 #   --keep-db   keep the test database (and its filestore) for inspection
 #   -- ARGS     passed on to pytest, e.g.  tools/test.sh -- -k occupancy -x
 #
@@ -29,6 +37,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 DB="${PROPERTY_TEST_DB:-property_test}"
 RUN_LINT=1
+RUN_UNINSTALL_CHECK=1
 KEEP_DB=0
 PYTEST_EXTRA=()
 
@@ -42,6 +51,7 @@ step() { echo "==> $*"; }
 while (($#)); do
     case "$1" in
         --no-lint) RUN_LINT=0 ;;
+        --no-uninstall-check) RUN_UNINSTALL_CHECK=0 ;;
         --keep-db) KEEP_DB=1 ;;
         -h | --help)
             usage
@@ -70,9 +80,16 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/property-test.XXXXXX")"
 cd "$WORK"
 
 FILESTORE=""
+UNINSTALL_DB="${DB}_uninstall"
+UNINSTALL_FILESTORE=""
 cleanup() {
     local rc=$?
     set +e
+    if [[ -n ${UNINSTALL_TOUCHED:-} ]]; then
+        PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+            dropdb --if-exists --force "$UNINSTALL_DB" >/dev/null 2>&1
+        [[ -n $UNINSTALL_FILESTORE ]] && rm -rf "$UNINSTALL_FILESTORE" >/dev/null 2>&1
+    fi
     if ((KEEP_DB == 0)) && [[ -n ${DB_TOUCHED:-} ]]; then
         PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
             dropdb --if-exists --force "$DB" >/dev/null 2>&1
@@ -209,15 +226,20 @@ fi
 
 # --- e. fresh database with all modules and demo data -----------------------
 # Resolve the filestore exactly as Odoo will (honours ODOO_RC / ~/.odoorc data_dir).
-FILESTORE="$(python3 - "$DB" <<'PY'
+FILESTORES="$(python3 - "$DB" "$UNINSTALL_DB" <<'PY'
 import sys
 
 from odoo.tools import config
 
 config.parse_config([], setup_logging=False)
-print(config.filestore(sys.argv[1]))
+for db in sys.argv[1:]:
+    print(config.filestore(db))
 PY
 )" || die "cannot read the Odoo configuration"
+{
+    read -r FILESTORE
+    read -r UNINSTALL_FILESTORE
+} <<<"$FILESTORES"
 
 DB_TOUCHED=1
 PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" dropdb --if-exists --force "$DB" ||
@@ -282,6 +304,21 @@ DEMO="$(psql -X -q -At -d "$DB" -c "SELECT demo FROM ir_module_module WHERE name
 [[ $DEMO == t ]] || die "demo data was not loaded (without_demo set in your Odoo config, \$ODOO_RC or ~/.odoorc?); full log: $INSTALL_LOG"
 rm -f "$INSTALL_LOG"
 
+# The uninstall check (g.) works in a copy of the database as installed,
+# made before pytest runs in it.
+if ((RUN_UNINSTALL_CHECK)); then
+    UNINSTALL_TOUCHED=1
+    PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+        dropdb --if-exists --force "$UNINSTALL_DB" ||
+        die "cannot drop the database $UNINSTALL_DB"
+    rm -rf "$UNINSTALL_FILESTORE"
+    createdb -T "$DB" "$UNINSTALL_DB" || die "cannot copy the database $DB to $UNINSTALL_DB"
+    if [[ -d $FILESTORE ]]; then
+        cp -a "$FILESTORE" "$UNINSTALL_FILESTORE" ||
+            die "cannot copy the filestore $FILESTORE to $UNINSTALL_FILESTORE"
+    fi
+fi
+
 # --- f. pytest ----------------------------------------------------------------
 TARGETS=()
 for path in "${MODULE_DIRS[@]}"; do
@@ -342,4 +379,11 @@ if [[ -n $SKIPPED ]] && [[ ${ALLOW_SKIPS:-0} != 1 ]]; then
     die "pytest skipped tests ($SKIPPED), see the skip reasons above.
 Browser tests (HttpCase.browser_js/start_tour) are skipped when Chrome/Chromium
 is missing or cannot start; set ALLOW_SKIPS=1 to accept skips."
+fi
+
+# --- g. install -> uninstall -> reinstall -----------------------------------
+if ((RUN_UNINSTALL_CHECK)); then
+    step "uninstall check: uninstall every module, reinstall (tools/check_uninstall.py)"
+    python3 "$REPO_ROOT/tools/check_uninstall.py" --db "$UNINSTALL_DB" --installed ||
+        die "the uninstall check failed (see above; tools/test.sh --no-uninstall-check skips it)"
 fi

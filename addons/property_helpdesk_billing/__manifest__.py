@@ -26,4 +26,6 @@
     "demo": [
         "demo/property_paid_service_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -32,4 +32,6 @@
         ],
     },
     "external_dependencies": {"python": ["xlsxwriter"]},
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

@@ -368,22 +368,33 @@ class EventEvent(models.Model):
                     )
                 )
             # sudo: officers run events, the accounting owns analytic accounts
-            account = (
-                self.env["account.analytic.account"]
-                .sudo()
-                .create(
+            Account = self.env["account.analytic.account"].sudo()
+            code = f"EV{event.id:05d}"
+            # the event's account kept (archived) by an uninstall of the
+            # module (hooks.uninstall_hook) is reused, not duplicated
+            account = Account.with_context(active_test=False).search(
+                [
+                    ("root_plan_id", "=", plan.id),
+                    ("code", "=", code),
+                    ("company_id", "in", [event.company_id.id, False]),
+                ],
+                limit=1,
+            )
+            if account:
+                account.active = True
+            else:
+                account = Account.create(
                     {
                         "name": self.env._(
                             "Event: %(event)s (%(date)s)",
                             event=event.name,
                             date=fields.Date.to_string(event.date_begin.date()),
                         ),
-                        "code": f"EV{event.id:05d}",
+                        "code": code,
                         "plan_id": plan.id,
                         "company_id": event.company_id.id,
                     }
                 )
-            )
             event.property_analytic_account_id = account
         return self.property_analytic_account_id
 
