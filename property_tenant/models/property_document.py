@@ -69,6 +69,7 @@ class PropertyDocument(models.Model):
         "document_id",
         "attachment_id",
         string="Files",
+        tracking=True,
     )
     file_count = fields.Integer(compute="_compute_file_count")
     reference = fields.Char(
