@@ -2,25 +2,19 @@
 
 The graph of each kind is not written down here: the test presses, in every
 situation it reaches from "new", every button a role sees on the item's form
-(the header buttons with their ``invisible`` conditions and ``groups``), on
-its work orders (complete, return to the desk) and on its call-backs
-(satisfied or not), with the data a user fills in before pressing, and
-records the state each press leads to.  A press the code refuses is no edge.
-It then proves that every state reached can reach "closed" without the
-supervisor's cancel (which is always there as the last resort, and checked
-separately).
+(property_tenant/tests/flow_graph.py), on its work orders (complete, return
+to the desk), on its solutions (approve) and on its call-backs (satisfied or
+not), with the data a user fills in before pressing, and records the state
+each press leads to.  It then proves that every state reached can reach
+"closed" without the supervisor's cancel (which is always there as the last
+resort, and checked separately).
 """
 
-import ast
-from contextlib import contextmanager
 from datetime import datetime
 
-from lxml import etree
-
-from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
-from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
 
 from ..models.property_ticket import TICKET_KINDS
 from .common import PropertyHelpdeskCase
@@ -32,50 +26,25 @@ TERMINAL = ("closed", "cancel")
 
 
 def never_closing(edges):
-    """The open states of a graph (edges ``(state, button, state)``) from
-    which no path reaches "closed" without the supervisor's cancel."""
-    states = {"new"} | {e[0] for e in edges} | {e[2] for e in edges}
-    closing, changed = {END}, True
-    while changed:
-        changed = False
-        for source, label, target in edges:
-            if label != "Cancel" and target in closing and source not in closing:
-                closing.add(source)
-                changed = True
-    return states - closing - set(TERMINAL)
+    """The open states from which no path reaches "closed" without the
+    supervisor's cancel."""
+    return never_ending(edges, {END}, "new", ("Cancel",)) - set(TERMINAL)
 
 
 @tagged("post_install", "-at_install")
-class TestFlowGraph(PropertyHelpdeskCase):
+class TestFlowGraph(FlowGraphMixin, PropertyHelpdeskCase):
+    flow_terminal = TERMINAL
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # the chatter is not what is explored: spare its tracking
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.buttons = {
-            user: cls._header_buttons(user) for user in (cls.agent, cls.supervisor)
-        }
-
-    @classmethod
-    def _header_buttons(cls, user):
-        """(name, label, invisible expression) of the form's header buttons
-        the user sees (the view drops those of groups the user lacks)."""
-        arch = (
-            cls.env["property.ticket"]
-            .with_user(user)
-            .get_views([(False, "form")])["views"]["form"]["arch"]
-        )
-        header = etree.fromstring(arch).find(".//header")
-        return [
-            (node.get("name"), node.get("string"), node.get("invisible") or "False")
-            for node in header.iter("button")
-            if node.get("type") == "object"
-        ]
 
     # ------------------------------------------------------------------
     # what a user fills in before pressing a button
     # ------------------------------------------------------------------
-    def _prepare(self, ticket, button):
+    def _flow_prepare(self, ticket, button):
         vals = {
             "action_dispatch": {
                 "department_id": self.engineering.id,
@@ -113,44 +82,16 @@ class TestFlowGraph(PropertyHelpdeskCase):
             )
 
     # ------------------------------------------------------------------
-    # the moves of a situation
+    # presses on the item's work orders, solutions and call-backs
     # ------------------------------------------------------------------
-    def _visible(self, ticket, expression):
-        """The button's ``invisible`` expression evaluated on the item, as
-        the web client does."""
-        names = {
-            node.id
-            for node in ast.walk(ast.parse(expression, mode="eval"))
-            if isinstance(node, ast.Name) and node.id not in ("True", "False")
-        }
-        values = {}
-        for name in names:
-            value = ticket[name]
-            values[name] = value.id if hasattr(value, "_name") else value
-        return not safe_eval(expression, values)
-
-    def _moves(self, ticket):
-        """(label, callable) of every press a role can make now."""
+    def _flow_extra_moves(self, ticket):
         moves = []
-        for user, buttons in self.buttons.items():
-            for name, label, invisible in buttons:
-                if not self._visible(ticket, invisible):
-                    continue
-
-                def press(name=name, user=user):
-                    self._prepare(ticket, name)
-                    getattr(ticket.with_user(user), name)()
-
-                moves.append((label, press))
         for work_order in ticket.work_order_ids.filtered(
             lambda w: w.state in ("assigned", "in_progress")
         ):
             moves.append(("Work Order: Done", lambda w=work_order: self._complete(w)))
             moves.append(
-                (
-                    "Work Order: Cannot Be Done",
-                    lambda w=work_order: self._return(w),
-                )
+                ("Work Order: Cannot Be Done", lambda w=work_order: self._return(w))
             )
         if ticket.state == "solution":
             for solution in ticket.solution_ids.filtered(
@@ -184,7 +125,7 @@ class TestFlowGraph(PropertyHelpdeskCase):
         callback.write({"satisfaction": level, "comment": "-"})
         callback.action_done()
 
-    def _situation(self, ticket):
+    def _flow_situation(self, ticket):
         """What decides which presses are possible: more than the state."""
         return (
             ticket.state,
@@ -194,37 +135,10 @@ class TestFlowGraph(PropertyHelpdeskCase):
             frozenset(ticket.solution_ids.mapped("state")),
         )
 
-    @contextmanager
-    def _trial(self):
-        """A press whose effects are rolled back afterwards."""
-        with self.env.cr.savepoint() as savepoint:
-            yield
-            savepoint.rollback()
-
-    def _explore(self, ticket, edges, seen, depth=0):
-        situation = self._situation(ticket)
-        if situation in seen or ticket.state in TERMINAL:
-            return
-        self.assertLess(depth, 30, f"no end in sight after {depth} presses")
-        seen.add(situation)
-        state = ticket.state
-        for label, press in self._moves(ticket):
-            with self._trial():
-                try:
-                    with mute_logger("odoo.models"):
-                        press()
-                except UserError:
-                    continue  # refused: not an edge
-                self.env.invalidate_all()
-                edges.add((state, label, ticket.state))
-                self._explore(ticket, edges, seen, depth + 1)
-
-    def flow_graph(self, kind):
+    def flow_graph_of(self, kind):
         """The edges (state, button, state) of a kind's flow from "new"."""
         ticket = self._ticket(kind, summary=f"Flow of {kind}")
-        edges, seen = set(), set()
-        self._explore(ticket, edges, seen)
-        return edges
+        return self.flow_graph(ticket, (self.agent, self.supervisor))
 
     # ------------------------------------------------------------------
     # the proof
@@ -253,7 +167,7 @@ class TestFlowGraph(PropertyHelpdeskCase):
         }
         for kind, _label in TICKET_KINDS:
             with self.subTest(kind=kind):
-                edges = self.flow_graph(kind)
+                edges = self.flow_graph_of(kind)
                 self.assertLessEqual(expected_paths[kind], edges)
                 states = {"new"} | {e[0] for e in edges} | {e[2] for e in edges}
                 # every open state can be cancelled by a supervisor
