@@ -4,6 +4,7 @@ from . import property_ticket_category
 from . import property_ticket
 from . import property_complaint_solution
 from . import property_work_order
+from . import property_defect
 from . import property_work_order_report
 from . import property_callback
 from . import property_sla_policy

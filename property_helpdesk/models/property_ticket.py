@@ -201,6 +201,17 @@ class PropertyTicket(models.Model):
         help="The service number given to the customer (the directory's, "
         "unless another one was given).",
     )
+    defect_id = fields.Many2one(
+        "property.defect",
+        string="Construction Defect",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        check_company=True,
+        domain="[('unit_id', '=', unit_id), ('state', 'in', ('open', 'in_progress'))]",
+        help="The legacy construction defect this item repairs: its work "
+        "orders put the defect in repair, and fix it when done.",
+    )
     second_reply = fields.Text(
         string="Answer Again",
         tracking=True,
@@ -755,9 +766,10 @@ class PropertyTicket(models.Model):
             vals["round_count"] = self.round_count + 1
         self._flow_write(vals)
         description = self.approved_solution_id.description or self.description
-        return self.env["property.work.order"].create(
+        work_order = self.env["property.work.order"].create(
             {
                 "ticket_id": self.id,
+                "defect_id": self.defect_id.id,
                 "department_id": department.id,
                 "user_id": (previous and previous.user_id.id)
                 or department.default_user_id.id,
@@ -767,6 +779,8 @@ class PropertyTicket(models.Model):
                 "round": self.round_count,
             }
         )
+        self.defect_id.sudo()._on_work_order_dispatched()
+        return work_order
 
     def _on_work_order_done(self):
         """All the work of the item is finished: call-back time."""

@@ -33,6 +33,14 @@ class PropertyWorkOrder(models.Model):
         default="/",
         index="trigram",
     )
+    defect_id = fields.Many2one(
+        "property.defect",
+        string="Construction Defect",
+        index="btree_not_null",
+        check_company=True,
+        ondelete="set null",
+        help="The legacy construction defect this work order repairs.",
+    )
     ticket_id = fields.Many2one(
         "property.ticket",
         string="Origin Item",
@@ -318,6 +326,8 @@ class PropertyWorkOrder(models.Model):
         # the item moves on to its call-back whoever completed the work (the
         # technician may not edit desk items)
         self.ticket_id.sudo()._on_work_order_done()
+        # the defect it repairs is fixed (the technician may not edit it)
+        self.defect_id.sudo()._on_work_order_done()
         return True
 
     def action_cancel(self):

@@ -125,6 +125,47 @@ class TestServiceRequest(PropertyHelpdeskCase):
         self._callback(ticket, "5")
         self.assertEqual(ticket.state, "closed")
 
+    @freeze_time("2026-03-10 09:00:00")
+    def test_defect_repaired_by_work_order(self):
+        """A construction defect the property company repairs: a desk item
+        prefilled from the defect, its work order puts the defect in repair
+        and fixes it when done; past its repair date it is on the morning
+        board of its follower."""
+        defect = self.env["property.defect"].create(
+            {
+                "unit_id": self.unit_a.id,
+                "summary": "Cracked floor tiles in the hall",
+                "responsible_party": "property",
+                "target_date": "2026-03-05",
+                "user_id": self.agent.id,
+            }
+        )
+        board = self.env["property.morning.meeting"].create(
+            {"date": "2026-03-10", "site_id": self.site.id}
+        )
+        line = board.line_ids.filtered(lambda line: line.user_id == self.agent)
+        self.assertEqual(line.overdue_defect_count, 1)
+        self.assertEqual(
+            self.env["property.defect"].search(line.action_open_defects()["domain"]),
+            defect,
+        )
+        action = defect.action_repair_by_work_order()
+        context = {
+            key.removeprefix("default_"): value
+            for key, value in action["context"].items()
+        }
+        ticket = self._ticket(
+            category_id=self.category_plumbing.id,
+            **{k: v for k, v in context.items() if k in ("summary", "defect_id")},
+        )
+        self.assertEqual(context["unit_id"], self.unit_a.id)
+        ticket.action_dispatch()
+        self.assertEqual(ticket.work_order_ids.defect_id, defect)
+        self.assertEqual(defect.state, "in_progress")
+        self._complete(ticket.work_order_ids)
+        self.assertEqual(defect.state, "fixed")
+        self.assertEqual(defect.work_order_count, 1)
+
     def test_work_order_completion_needs_work_and_signature(self):
         ticket = self._ticket(category_id=self.category_plumbing.id)
         ticket.action_dispatch()

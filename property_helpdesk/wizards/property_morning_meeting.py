@@ -103,6 +103,16 @@ class PropertyMorningMeeting(models.TransientModel):
                     site + [("state", "in", ("assigned", "in_progress"))],
                     "user_id",
                 ),
+                # construction defects past their repair date, by follower
+                "overdue_defect_count": meeting._count_by(
+                    "property.defect",
+                    site
+                    + [
+                        ("state", "in", ("open", "in_progress")),
+                        ("target_date", "<", fields.Date.to_string(meeting.date)),
+                    ],
+                    "user_id",
+                ),
             }
             user_ids = set()
             for counts in figures.values():
@@ -139,6 +149,27 @@ class PropertyMorningMeetingLine(models.TransientModel):
     open_count = fields.Integer(string="Open Items")
     overdue_count = fields.Integer(string="Overdue Items")
     open_work_order_count = fields.Integer(string="Open Work Orders")
+    overdue_defect_count = fields.Integer(
+        string="Overdue Defects",
+        help="Construction defects this person follows that are past their "
+        "repair date.",
+    )
+
+    def action_open_defects(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_tenant.property_defect_action"
+        )
+        domain = [
+            ("user_id", "=", self.user_id.id),
+            ("state", "in", ("open", "in_progress")),
+            ("target_date", "<", fields.Date.to_string(self.meeting_id.date)),
+        ]
+        if self.meeting_id.site_id:
+            domain.append(("site_id", "=", self.meeting_id.site_id.id))
+        action["domain"] = domain
+        action["context"] = {}
+        return action
 
     def action_open_items(self):
         self.ensure_one()

@@ -8,3 +8,4 @@ from . import test_access
 from . import test_portal
 from . import test_i18n
 from . import test_spreadsheet
+from . import test_defects

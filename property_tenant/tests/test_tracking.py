@@ -61,3 +61,51 @@ class TestTracking(PropertyTenantCase):
         expiry = self._tracked(document, "expiry_date")
         self.assertEqual(expiry.old_value_datetime.date(), date(2030, 1, 1))
         self.assertEqual(expiry.new_value_datetime.date(), date(2031, 1, 1))
+
+    def test_member_changes_are_told_on_the_archive(self):
+        """Additions, removals and changes of name, relation and ID number
+        of household and staff members are in the archive's chatter; the ID
+        number only by its last four characters."""
+        occupancy = self._active_occupancy(self.unit_1, self.tenant_a)
+        Member = self.env["property.occupancy.member"].with_user(self.agent)
+        member = Member.create(
+            {
+                "occupancy_id": occupancy.id,
+                "name": "Li Xiaoming",
+                "relation": "child",
+                "id_number": "110101201801010011",
+            }
+        )
+        self.assertIn(
+            "Member added: Li Xiaoming (Child)", occupancy.message_ids[0].body
+        )
+        member.write({"relation": "spouse", "id_number": "110101198001010022"})
+        body = occupancy.message_ids[0].body
+        self.assertIn("Member Li Xiaoming changed:", body)
+        self.assertIn("Relation: Child → Spouse", body)
+        self.assertIn("ID Number: …0011 → …0022", body)
+        self.assertNotIn("110101198001010022", body)
+        member.phone = "13800000000"
+        self.assertNotIn("13800000000", occupancy.message_ids[0].body, "untracked")
+        member.active = False
+        self.assertIn("Member removed: Li Xiaoming", occupancy.message_ids[0].body)
+        other = Member.create(
+            {"occupancy_id": occupancy.id, "name": "Li Daye", "relation": "parent"}
+        )
+        other.sudo().unlink()
+        self.assertIn("Member removed: Li Daye", occupancy.message_ids[0].body)
+
+    def test_document_files_are_tracked(self):
+        occupancy = self._active_occupancy(self.unit_1, self.tenant_a)
+        document = self._document(occupancy, self.doc_type_id)
+        self._end_transaction()
+        scan = self._attachment("contract-page-2.pdf")
+        document.with_user(self.agent).attachment_ids = [(4, scan.id)]
+        files = self._tracked(document, "attachment_ids")
+        self.assertEqual(len(files), 1)
+        self.assertIn("contract-page-2.pdf", files.new_value_char)
+        self.assertNotIn("contract-page-2.pdf", files.old_value_char or "")
+        document.with_user(self.agent).attachment_ids = [(3, scan.id)]
+        removed = self._tracked(document, "attachment_ids") - files
+        self.assertIn("contract-page-2.pdf", removed.old_value_char)
+        self.assertNotIn("contract-page-2.pdf", removed.new_value_char or "")
