@@ -23,6 +23,16 @@ def periods_overlap(start_a, end_a, start_b, end_b):
     )
 
 
+def kpi_percent(numerator, denominator):
+    """A service target's value (服务目标): ``numerator / denominator`` in
+    percent, rounded to two decimals; ``None`` ("no value") when there is
+    nothing to measure, never 100 %.  The one rule every KPI of the suite
+    (desk, fees, archive, dashboard) is computed with."""
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 2)
+
+
 def completeness_percent(satisfied, required):
     """Share of required archive items that are present, in percent.
 

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from ..utils import rate
+from odoo.addons.property_tenant.utils import kpi_percent
 
 # The seed's service targets (服务目标), in percent.
 KPI_TARGETS = {
@@ -30,7 +30,9 @@ class PropertyHelpdeskKpi(models.AbstractModel):
 
     @api.model
     def compute_kpis(self, site_ids, date_from, date_to):
-        """KPIs of the sites over [date_from, date_to] (dates, inclusive).
+        """KPIs of the sites over [date_from, date_to] (dates, inclusive);
+        each value is ``kpi_percent`` of its numerator and denominator:
+        ``None`` when there is nothing to measure.
 
         complaint_handling: complaints received in the period that are
         closed with a recorded call-back, valid or invalid (judged again or
@@ -97,7 +99,7 @@ class PropertyHelpdeskKpi(models.AbstractModel):
 
         return {
             "complaint_handling": {
-                "value": rate(handled, received),
+                "value": kpi_percent(handled, received),
                 "numerator": handled,
                 "denominator": received,
                 "target": KPI_TARGETS["complaint_handling"],
@@ -106,7 +108,7 @@ class PropertyHelpdeskKpi(models.AbstractModel):
                 "numerator_domain": handled_domain,
             },
             "major_repair_callback": {
-                "value": rate(major_called, major_total),
+                "value": kpi_percent(major_called, major_total),
                 "numerator": major_called,
                 "denominator": major_total,
                 "target": KPI_TARGETS["major_repair_callback"],
@@ -115,7 +117,7 @@ class PropertyHelpdeskKpi(models.AbstractModel):
                 "numerator_domain": major + [("callback_done", "=", True)],
             },
             "suggestion_callback": {
-                "value": rate(suggestion_called, suggestion_total),
+                "value": kpi_percent(suggestion_called, suggestion_total),
                 "numerator": suggestion_called,
                 "denominator": suggestion_total,
                 "target": KPI_TARGETS["suggestion_callback"],
@@ -124,7 +126,7 @@ class PropertyHelpdeskKpi(models.AbstractModel):
                 "numerator_domain": suggestions_called_domain,
             },
             "satisfaction": {
-                "value": rate(satisfied, answered),
+                "value": kpi_percent(satisfied, answered),
                 "numerator": satisfied,
                 "denominator": answered,
                 "target": KPI_TARGETS["satisfaction"],

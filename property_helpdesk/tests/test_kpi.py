@@ -102,19 +102,26 @@ class TestKpis(PropertyHelpdeskCase):
         action = report.action_open_major_repairs()
         self.assertEqual(len(self.env[action["res_model"]].search(action["domain"])), 2)
 
-    def test_empty_period_meets_targets(self):
+    def test_empty_period_has_no_value(self):
+        """Nothing to measure is "no value", never 100 % (issue 12 changed
+        this: an empty period used to show every target met)."""
         kpis = self.env["property.helpdesk.kpi"].compute_kpis(
             self.site.ids, date(2020, 1, 1), date(2020, 1, 31)
         )
         self.assertEqual(
             {key: kpi["value"] for key, kpi in kpis.items()},
             {
-                "complaint_handling": 100.0,
-                "major_repair_callback": 100.0,
-                "satisfaction": 100.0,
-                "suggestion_callback": 100.0,
+                "complaint_handling": None,
+                "major_repair_callback": None,
+                "satisfaction": None,
+                "suggestion_callback": None,
             },
         )
+        report = self.env["property.helpdesk.kpi.report"].create(
+            {"site_id": self.site.id, "period": "month", "date": date(2020, 1, 15)}
+        )
+        self.assertFalse(report.complaint_handling_measured)
+        self.assertIn("No value", report.complaint_handling_detail)
 
 
 @tagged("post_install", "-at_install")

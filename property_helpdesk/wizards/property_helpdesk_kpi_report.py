@@ -33,12 +33,16 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
     date_to = fields.Date(compute="_compute_kpis")
     complaint_handling_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     complaint_handling_detail = fields.Char(compute="_compute_kpis")
+    complaint_handling_measured = fields.Boolean(compute="_compute_kpis")
     major_repair_callback_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     major_repair_callback_detail = fields.Char(compute="_compute_kpis")
+    major_repair_callback_measured = fields.Boolean(compute="_compute_kpis")
     satisfaction_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     satisfaction_detail = fields.Char(compute="_compute_kpis")
+    satisfaction_measured = fields.Boolean(compute="_compute_kpis")
     suggestion_callback_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     suggestion_callback_detail = fields.Char(compute="_compute_kpis")
+    suggestion_callback_measured = fields.Boolean(compute="_compute_kpis")
 
     @api.model
     def default_get(self, fields_list):
@@ -66,17 +70,24 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
                 "suggestion_callback",
             ):
                 figure = figures.get(key)
-                report[f"{key}_rate"] = figure["value"] if figure else 0.0
-                report[f"{key}_detail"] = (
-                    self.env._(
+                measured = bool(figure) and figure["value"] is not None
+                report[f"{key}_measured"] = measured
+                report[f"{key}_rate"] = figure["value"] if measured else 0.0
+                if not figure:
+                    report[f"{key}_detail"] = ""
+                elif measured:
+                    report[f"{key}_detail"] = self.env._(
                         "%(part)s of %(whole)s (target %(target)s%%)",
                         part=figure["numerator"],
                         whole=figure["denominator"],
                         target=int(figure["target"]),
                     )
-                    if figure
-                    else ""
-                )
+                else:
+                    report[f"{key}_detail"] = self.env._(
+                        "No value: nothing to measure in the period (target "
+                        "%(target)s%%)",
+                        target=int(figure["target"]),
+                    )
 
     def _open_records(self, key, part):
         self.ensure_one()

@@ -5,6 +5,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.addons.property_tenant.utils import (
     completeness_percent,
     expiry_state,
+    kpi_percent,
     next_check_date,
     periods_overlap,
 )
@@ -43,3 +44,11 @@ class TestArchiveRules(TransactionCase):
         self.assertEqual(expiry_state(date(2026, 7, 1), today, 30), "expiring")
         self.assertEqual(expiry_state(date(2026, 7, 2), today, 30), "valid")
         self.assertEqual(expiry_state(date(2026, 6, 2), today, 0), "valid")
+
+    def test_kpi_percent(self):
+        """The one rule of every service target: a percent to two decimals,
+        no value when there is nothing to measure."""
+        self.assertEqual(kpi_percent(2, 3), 66.67)
+        self.assertEqual(kpi_percent(0, 5), 0.0)
+        self.assertEqual(kpi_percent(5, 5), 100.0)
+        self.assertIsNone(kpi_percent(0, 0))
