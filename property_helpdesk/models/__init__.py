@@ -11,6 +11,7 @@ from . import property_sla_policy
 from . import property_ticket_sla
 from . import property_transfer_slip
 from . import property_front_log
+from . import property_parcel_authorization
 from . import property_visitor_log
 from . import property_callback_campaign
 from . import property_helpdesk_kpi

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -109,6 +111,28 @@ class PropertyFrontLog(models.Model):
         help="Name of the person who takes the item (the tenant, a member of "
         "the household or the courier for outgoing items).",
     )
+    to_recipient = fields.Boolean(
+        string="Taken by the Recipient",
+        default=True,
+        copy=False,
+        help="The tenant or a member of the household takes the item. Anyone "
+        "else takes it only with the tenant's authorisation.",
+    )
+    authorization_id = fields.Many2one(
+        "property.parcel.authorization",
+        string="Collector's Authorisation",
+        copy=False,
+        check_company=True,
+        tracking=True,
+        domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    collector_id_digits = fields.Char(
+        string="Collector's ID Last Digits",
+        copy=False,
+        help="The last digits of the ID card the collector shows, as checked "
+        "at the desk.",
+    )
+    reminded_at = fields.Datetime(readonly=True, copy=False)
     handed_over_at = fields.Datetime(tracking=True, copy=False)
     handed_over_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     signature = fields.Image(
@@ -212,6 +236,21 @@ class PropertyFrontLog(models.Model):
         """The item leaves the desk: who took it, when, and their signature."""
         self._ensure_states(["received", "notified"])
         for entry in self:
+            if not entry.to_recipient:
+                # anyone but the recipient: only the collector the tenant
+                # authorised, with an ID card of the same last digits
+                if not entry.authorization_id:
+                    raise UserError(
+                        self.env._(
+                            "Item %s goes to someone other than the recipient: "
+                            "choose the collector the tenant authorised.",
+                            entry.name,
+                        )
+                    )
+                entry.authorization_id._check_collector(
+                    entry, entry.collector_id_digits
+                )
+                entry.handed_over_to = entry.authorization_id.collector_name
             if not entry.handed_over_to:
                 raise UserError(
                     self.env._("Write who takes the item of log entry %s.", entry.name)
@@ -232,6 +271,46 @@ class PropertyFrontLog(models.Model):
                     "handed_over_by_id": self.env.user.id,
                 }
             )
+        return True
+
+    @api.model
+    def _cron_remind_waiting(self, date_ref=None):
+        """Remind the tenant, once, of an item waiting at the desk for more
+        than the company's number of days."""
+        now = fields.Datetime.to_datetime(date_ref) or fields.Datetime.now()
+        for company in self.env["res.company"].search([]):
+            days = company.property_parcel_reminder_days
+            if days <= 0:
+                continue
+            waiting = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("direction", "=", "in"),
+                    ("state", "in", ("received", "notified")),
+                    ("partner_id", "!=", False),
+                    ("reminded_at", "=", False),
+                    ("received_at", "<", now - timedelta(days=days)),
+                ]
+            )
+            for entry in waiting:
+                env = entry.with_context(
+                    lang=entry.partner_id.lang or self.env.lang
+                ).env
+                entry.message_post(
+                    body=env._(
+                        "Reminder: item %(name)s from %(sender)s has been "
+                        "waiting for you at the service desk of %(site)s since "
+                        "%(date)s.",
+                        name=entry.name,
+                        sender=entry.sender,
+                        site=entry.site_id.with_env(env).name,
+                        date=fields.Date.to_string(entry.received_at.date()),
+                    ),
+                    partner_ids=entry.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+            waiting.write({"reminded_at": now})
         return True
 
     def action_return(self):

@@ -4,6 +4,12 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    property_parcel_reminder_days = fields.Integer(
+        string="Parcel Reminder After (days)",
+        default=3,
+        help="Days an item may wait at the front desk before its tenant is "
+        "reminded (once). 0 disables the reminder.",
+    )
     property_callback_delay_hours = fields.Integer(
         string="Call-back Deadline (hours)",
         default=48,

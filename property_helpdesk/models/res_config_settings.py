@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    property_parcel_reminder_days = fields.Integer(
+        related="company_id.property_parcel_reminder_days", readonly=False
+    )
     property_callback_delay_hours = fields.Integer(
         related="company_id.property_callback_delay_hours", readonly=False
     )

@@ -1,15 +1,19 @@
 from datetime import datetime
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
 
 from .common import PropertyHelpdeskCase
 
 
 @tagged("post_install", "-at_install")
-class TestFrontLog(PropertyHelpdeskCase):
+class TestFrontLog(FlowGraphMixin, PropertyHelpdeskCase):
     """Front-desk logbooks (R-FRONT): documents, parcels and faxes kept for
     tenants, confidential; visitors logged and directed."""
 
@@ -92,6 +96,141 @@ class TestFrontLog(PropertyHelpdeskCase):
             parcel.action_hand_over()
         with self.assertRaises(UserError):
             parcel.action_return()
+
+    def _authorize(self, **vals):
+        return self.env["property.parcel.authorization"].create(
+            {
+                "partner_id": self.tenant_a.id,
+                "collector_name": "Zhao Min",
+                "id_last_digits": "0421",
+                "scope": "one",
+                "entry_id": self.parcel_a.id,
+                **vals,
+            }
+        )
+
+    def test_hand_over_to_an_authorised_collector_only(self):
+        """Someone other than the recipient takes an item only as a collector
+        the tenant authorised, showing an ID with the same last digits."""
+        parcel = self.parcel_a.with_user(self.agent)
+        parcel.write({"to_recipient": False, "signature": self._signature()})
+        with self.assertRaisesRegex(UserError, "authorised"):
+            parcel.action_hand_over()
+        other_tenants = self.env["property.parcel.authorization"].create(
+            {
+                "partner_id": self.tenant_b.id,
+                "collector_name": "Stranger",
+                "id_last_digits": "9999",
+                "scope": "standing",
+            }
+        )
+        parcel.write(
+            {"authorization_id": other_tenants.id, "collector_id_digits": "9999"}
+        )
+        with self.assertRaisesRegex(UserError, "does not cover"):
+            parcel.action_hand_over()
+        authorization = self._authorize()
+        parcel.write(
+            {"authorization_id": authorization.id, "collector_id_digits": "1234"}
+        )
+        with self.assertRaisesRegex(UserError, "does not match"):
+            parcel.action_hand_over()
+        self.assertEqual(parcel.state, "notified")
+        parcel.collector_id_digits = "0421"
+        parcel.action_hand_over()
+        self.assertEqual(
+            (parcel.state, parcel.handed_over_to), ("handed_over", "Zhao Min")
+        )
+        self.assertEqual(authorization.used_count, 1)
+
+    def test_authorisation_scopes(self):
+        one = self._authorize()
+        self.assertTrue(one._valid_for(self.parcel_a, datetime(2026, 3, 2).date()))
+        self.assertFalse(one._valid_for(self.letter_b, datetime(2026, 3, 2).date()))
+        standing = self._authorize(
+            scope="standing", entry_id=False, date_end="2026-03-31"
+        )
+        self.assertTrue(
+            standing._valid_for(self.parcel_a, datetime(2026, 3, 31).date())
+        )
+        self.assertFalse(
+            standing._valid_for(self.parcel_a, datetime(2026, 4, 1).date())
+        )
+        standing.action_revoke()
+        self.assertFalse(
+            standing._valid_for(self.parcel_a, datetime(2026, 3, 2).date())
+        )
+        with self.assertRaisesRegex(ValidationError, "last 4 to 6"):
+            self._authorize(id_last_digits="12")
+        with self.assertRaisesRegex(ValidationError, "own items"):
+            self._authorize(entry_id=self.letter_b.id)
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            self._authorize(entry_id=False)
+
+    def test_waiting_item_reminded_once(self):
+        self.company.property_parcel_reminder_days = 3
+        self.parcel_a.received_at = datetime(2026, 3, 2, 9, 0)
+        FrontLog = self.env["property.front.log"]
+        FrontLog._cron_remind_waiting(date_ref=datetime(2026, 3, 4, 9, 0))
+        self.assertFalse(self.parcel_a.reminded_at, "two days: not yet")
+        FrontLog._cron_remind_waiting(date_ref=datetime(2026, 3, 6, 9, 0))
+        self.assertEqual(self.parcel_a.reminded_at, datetime(2026, 3, 6, 9, 0))
+        reminder = self.parcel_a.message_ids[0]
+        self.assertIn("Reminder", reminder.body)
+        self.assertEqual(reminder.partner_ids, self.tenant_a)
+        FrontLog._cron_remind_waiting(date_ref=datetime(2026, 3, 9, 9, 0))
+        self.assertEqual(
+            len(
+                self.parcel_a.message_ids.filtered(
+                    lambda m: "Reminder" in (m.body or "")
+                )
+            ),
+            1,
+            "once",
+        )
+
+    def _flow_prepare(self, entry, button):
+        """What the agent fills in before notifying, handing over or
+        returning."""
+        entry.write(
+            {
+                "action_notify": {"partner_id": self.tenant_b.id},
+                "action_hand_over": {
+                    "handed_over_to": "Li Na",
+                    "signature": self._signature(),
+                },
+                "action_return": {"return_note": "Refused by the recipient"},
+            }.get(button, {})
+        )
+
+    def test_flow_graph(self):
+        """The log's flow, derived from its buttons: every state reached
+        ends handed over or returned."""
+        entry = (
+            self.env["property.front.log"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "site_id": self.site.id,
+                    "item_type": "fax",
+                    "sender": "+86 755 0000",
+                    "description": "2 pages",
+                }
+            )
+        )
+        edges = self.flow_graph(entry, (self.agent, self.supervisor))
+        self.assertLessEqual(
+            {
+                ("received", "Notify Tenant", "notified"),
+                ("received", "Hand Over", "handed_over"),
+                ("notified", "Hand Over", "handed_over"),
+                ("notified", "Return to Sender", "returned"),
+            },
+            edges,
+        )
+        self.assertEqual(
+            never_ending(edges, {"handed_over", "returned"}, "received"), set()
+        )
 
     def test_return_to_sender(self):
         letter = self.letter_b.with_user(self.agent)

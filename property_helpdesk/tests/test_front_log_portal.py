@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -69,3 +71,52 @@ class TestFrontLogPortal(HttpCase):
         response = self.url_open("/my/parcels", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+
+    def _post(self, url, **data):
+        """POST a form of the page, with the page's CSRF token."""
+        page = self.url_open("/my/parcels")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return self.url_open(url, data={"csrf_token": token, **data})
+
+    def test_tenant_authorises_and_revokes_a_collector(self):
+        self.authenticate("fl_tenant_a", "fl_tenant_a")
+        page = self.url_open("/my/parcels")
+        self.assertIn("Someone Else Collects for Me", page.text)
+        # another tenant's item: refused, nothing created
+        self._post(
+            "/my/parcels/authorize",
+            collector_name="Zhao Min",
+            id_last_digits="0421",
+            scope="one",
+            entry_id=str(self.parcel_b.id),
+        )
+        Authorization = self.env["property.parcel.authorization"]
+        self.assertFalse(Authorization.search([("collector_name", "=", "Zhao Min")]))
+        response = self._post(
+            "/my/parcels/authorize",
+            collector_name="Zhao Min",
+            id_last_digits="0421",
+            scope="one",
+            entry_id=str(self.parcel_a.id),
+        )
+        self.assertEqual(response.status_code, 200)
+        authorization = Authorization.search([("collector_name", "=", "Zhao Min")])
+        self.assertEqual(authorization.partner_id, self.portal_a.partner_id)
+        self.assertEqual(authorization.entry_id, self.parcel_a)
+        response = self._post(
+            "/my/parcels/authorize",
+            collector_name="Bad Digits",
+            id_last_digits="1",
+            scope="standing",
+        )
+        self.assertIn("last 4 to 6", response.text)
+        self.assertFalse(Authorization.search([("collector_name", "=", "Bad Digits")]))
+        # tenant B cannot revoke A's authorisation
+        self.authenticate("fl_tenant_b", "fl_tenant_b")
+        response = self._post(f"/my/parcels/authorizations/{authorization.id}/revoke")
+        self.assertEqual(response.status_code, 404)
+        self.assertTrue(authorization.active)
+        self.assertNotIn("Zhao Min", self.url_open("/my/parcels").text)
+        self.authenticate("fl_tenant_a", "fl_tenant_a")
+        self._post(f"/my/parcels/authorizations/{authorization.id}/revoke")
+        self.assertFalse(authorization.active)
