@@ -22,6 +22,7 @@
         "data/ir_cron_data.xml",
         "views/property_site_views.xml",
         "views/property_building_views.xml",
+        "views/property_timeline_views.xml",
         "views/property_unit_views.xml",
         "views/property_occupancy_views.xml",
         "views/property_document_views.xml",

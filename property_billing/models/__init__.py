@@ -25,3 +25,4 @@ from . import property_financial_disclosure
 from . import property_billing_demo
 from . import property_payment_import
 from . import property_collection_report
+from . import property_timeline

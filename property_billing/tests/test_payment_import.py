@@ -242,6 +242,28 @@ class TestPaymentImport(PropertyBillingCase):
             (826.8, 409.58, 281.96),
         )
 
+    def test_history_shows_bills_and_payments(self):
+        """The fees' rows of a tenant's story: the bill and its payment, in
+        the tenant's own history; not another tenant's bill."""
+        self._import(
+            CSV_HEADER + f"2026-03-10,409.58,Zhang Wei,,{self.inv_office.name},\n"
+        )
+        payment = self.inv_office.matched_payment_ids
+        self.assertTrue(payment)
+        rows = self.env["property.timeline"].timeline(
+            occupancies=self.occ_office, portal=True
+        )
+        records = {(r["model"], r["res_id"]) for r in rows}
+        self.assertIn(("account.move", self.inv_office.id), records)
+        self.assertIn(("account.payment", payment.id), records)
+        self.assertNotIn(("account.move", self.inv_shop.id), records)
+        bill = next(
+            r
+            for r in rows
+            if r["res_id"] == self.inv_office.id and r["model"] == "account.move"
+        )
+        self.assertIn("409.58", bill["detail"])
+
     def test_memo_reference_match(self):
         compact = self.inv_shop.name.replace("/", "")
         record = self._import(

@@ -12,3 +12,4 @@ from . import event_event
 from . import event_registration
 from . import account_analytic_line
 from . import property_community_event_demo
+from . import property_timeline

@@ -197,6 +197,20 @@ class TestEventRegistration(PropertyEventCase):
         self.assertEqual(self.event.property_attendance_rate, 100.0)
 
     @freeze_time(NOW)
+    def test_history_shows_events_attended(self):
+        """The community's rows of a tenant's story: events attended (a
+        registration not checked in is not one)."""
+        tenant, child = self._register(self.event, self.occupancy_a, self.child_a)
+        self.event.with_user(self.officer)._property_check_in(child.barcode)
+        self._register(self.event_2, self.occupancy_a)
+        rows = self.env["property.timeline"].timeline(
+            occupancies=self.occupancy_a, portal=True
+        )
+        events = [r for r in rows if r["model"] == "event.event"]
+        self.assertEqual([r["res_id"] for r in events], [self.event.id])
+        self.assertEqual(events[0]["detail"], "Li Xiaohong")
+
+    @freeze_time(NOW)
     def test_attendance_per_audience_and_age_group(self):
         children_event = self._event(
             self.site, BEGIN, name="Painting", property_audience="children"

@@ -21,3 +21,4 @@ from . import res_partner
 from . import property_unit
 from . import res_company
 from . import res_config_settings
+from . import property_timeline

@@ -166,6 +166,47 @@ class TestServiceRequest(PropertyHelpdeskCase):
         self.assertEqual(defect.state, "fixed")
         self.assertEqual(defect.work_order_count, 1)
 
+    def test_history_of_the_unit_and_the_tenant(self):
+        """The desk's rows of a tenant's story: the item, its work order and
+        call-back, a parcel; another tenant's item of the same unit is in
+        the unit's history but not in the tenant's own."""
+        ticket = self._ticket(
+            category_id=self.category_plumbing.id, partner_id=self.tenant_a.id
+        )
+        ticket.action_dispatch()
+        self._complete(ticket.work_order_ids)
+        self._callback(ticket, "5")
+        other = self._ticket(
+            summary="Previous tenant's request", partner_id=self.tenant_b.id
+        )
+        parcel = self.env["property.front.log"].create(
+            {
+                "site_id": self.site.id,
+                "unit_id": self.unit_a.id,
+                "sender": "SF Express",
+                "description": "Box",
+            }
+        )
+        Timeline = self.env["property.timeline"]
+        records = {
+            (r["model"], r["res_id"]) for r in Timeline.timeline(units=self.unit_a)
+        }
+        for record in (
+            ticket,
+            ticket.work_order_ids,
+            ticket.callback_ids,
+            other,
+            parcel,
+        ):
+            self.assertIn((record._name, record.id), records)
+        own = {
+            (r["model"], r["res_id"])
+            for r in Timeline.timeline(occupancies=self.occupancy_a, portal=True)
+        }
+        self.assertIn(("property.ticket", ticket.id), own)
+        self.assertIn(("property.front.log", parcel.id), own)
+        self.assertNotIn(("property.ticket", other.id), own)
+
     def test_work_order_completion_needs_work_and_signature(self):
         ticket = self._ticket(category_id=self.category_plumbing.id)
         ticket.action_dispatch()

@@ -5,6 +5,9 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+# Rows of a unit's history shown in the portal (the newest).
+HISTORY_ROWS = 50
+
 
 class PropertyTenantPortal(CustomerPortal):
     def _property_occupancy_domain(self):
@@ -84,6 +87,10 @@ class PropertyTenantPortal(CustomerPortal):
                 "occupancy": occupancy_sudo,
                 "documents": occupancy_sudo._portal_documents(),
                 "members": occupancy_sudo.member_ids,
+                # the tenant's own part of the unit's story, newest first
+                "history": occupancy_sudo.env["property.timeline"].timeline(
+                    occupancies=occupancy_sudo, portal=True
+                )[:HISTORY_ROWS],
             },
             "my_units_history",
             False,

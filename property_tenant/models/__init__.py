@@ -1,5 +1,6 @@
 from . import property_sequence_mixin
 from . import property_unit_link_mixin
+from . import property_timeline
 from . import property_site
 from . import property_building
 from . import property_unit

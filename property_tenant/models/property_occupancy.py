@@ -448,6 +448,13 @@ class PropertyOccupancy(models.Model):
             "url": self.get_portal_url(),
         }
 
+    def action_view_history(self):
+        """The tenancy's whole story, newest first (R-ARC-6)."""
+        self.ensure_one()
+        return self.env["property.timeline"].action_open(
+            self.env._("History of %s", self.display_name), occupancies=self
+        )
+
     def action_view_documents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -201,6 +201,13 @@ class PropertyUnit(models.Model):
         action["display_name"] = name
         return action
 
+    def action_view_history(self):
+        """Everything that happened in the unit, newest first (R-ARC-6)."""
+        self.ensure_one()
+        return self.env["property.timeline"].action_open(
+            self.env._("History of %s", self.display_name), units=self
+        )
+
     def action_view_occupancies(self):
         return self._action_for(
             "property_tenant.property_occupancy_action",

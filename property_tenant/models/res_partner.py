@@ -23,6 +23,13 @@ class ResPartner(models.Model):
         for partner in self:
             partner.property_occupancy_count = counts.get(partner.id, 0)
 
+    def action_view_property_history(self):
+        """The customer's whole story in every unit, newest first (R-ARC-6)."""
+        self.ensure_one()
+        return self.env["property.timeline"].action_open(
+            self.env._("History of %s", self.display_name), partners=self
+        )
+
     def action_view_property_occupancies(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -47,6 +47,10 @@ class TestPortal(HttpCase, PropertyTenantCase):
         self.assertIn("Li Xiaoming", response.text)
         self.assertIn(self.doc_a.name, response.text)
         self.assertNotIn("Identity Document", response.text)
+        # the tenant's own history of the unit (R-ARC-6)
+        self.assertIn("o_property_history", response.text)
+        self.assertIn(f"Moved in: {self.tenant_a.name}", response.text)
+        self.assertNotIn(self.tenant_b.name, response.text)
 
         response = self.url_open(self._file_url(self.occupancy_a, self.doc_a))
         self.assertEqual(response.status_code, 200)
