@@ -22,6 +22,12 @@ class PropertyTimeline(models.AbstractModel):
             ._fields["state"]
             ._description_selection(self.env)
         )
+        satisfaction = dict(
+            self.env["property.callback"]
+            ._fields["satisfaction"]
+            ._description_selection(self.env)
+        )
+        callback_label, work_order_label = _("Call-back"), _("Work Order")
         tickets = self.env["property.ticket"].search(
             [
                 "|",
@@ -45,7 +51,7 @@ class PropertyTimeline(models.AbstractModel):
                 rows.append(
                     self._timeline_row(
                         work_order.done_at,
-                        _("Work Order"),
+                        work_order_label,
                         _("Done: %s", work_order.name),
                         work_order,
                         detail=work_order.department_id.name,
@@ -56,14 +62,10 @@ class PropertyTimeline(models.AbstractModel):
                 rows.append(
                     self._timeline_row(
                         callback.done_at,
-                        _("Call-back"),
+                        callback_label,
                         callback.name,
                         callback,
-                        detail=dict(
-                            callback._fields["satisfaction"]._description_selection(
-                                self.env
-                            )
-                        ).get(callback.satisfaction, ""),
+                        detail=satisfaction.get(callback.satisfaction, ""),
                     )
                 )
         FrontLog = self.env["property.front.log"]
