@@ -851,9 +851,12 @@ class TestOnboarding(TransactionCase):
         Onboarding = self.env["property.management.onboarding"].with_user(manager)
         board = Onboarding.create({})
         self.assertEqual(board.company_id, company)
-        steps = ["company", "site", "department", "fee_standard", "sla_policy"]
-        self.assertEqual([board[f"{step}_done"] for step in steps], [False] * 5)
-        self.assertEqual((board.done_count, board.step_count), (0, 5))
+        # issue 12 added the sixth step, e-mail intake (an alias domain)
+        steps = ["company", "site", "department", "fee_standard", "sla_policy", "email"]
+        company.alias_domain_id = False
+        self.assertEqual([board[f"{step}_done"] for step in steps], [False] * 6)
+        self.assertEqual((board.done_count, board.step_count), (0, 6))
+        self.assertFalse(board.desk_email)
 
         company.write({"street": "1 Wanjia Road", "city": "Shenzhen", "phone": "0755"})
         site = self.env["property.site"].create(
@@ -876,7 +879,14 @@ class TestOnboarding(TransactionCase):
         self.assertEqual((board.site_count, board.unit_count), (1, 1))
         self.assertFalse(board.department_done, "departments need their head")
         self.assertEqual(board.done_count, 2)
-        self.assertEqual(board.progress, 40.0)
+        self.assertAlmostEqual(board.progress, 33.33, places=2)
+        company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "onboarding.example"}
+        )
+        board.invalidate_recordset()
+        self.assertTrue(board.email_done)
+        self.assertEqual(board.desk_email, "desk@onboarding.example")
+        self.assertEqual(board.action_open_email()["res_model"], "res.config.settings")
 
         self.assertEqual(board.action_open_company()["res_id"], company.id)
         self.assertEqual(board.action_open_sites()["res_model"], "property.site")

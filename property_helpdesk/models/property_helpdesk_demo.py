@@ -228,7 +228,20 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         self._demo_slips(site, agent)
         self._demo_front_desk(site, agent, units)
         self._demo_campaign(site, agent)
+        self._demo_alias_domain(site.company_id)
         return True
+
+    def _demo_alias_domain(self, company):
+        """The demo receives e-mails at desk@wanjia-demo.example: without an
+        alias domain the desk's address would receive nothing."""
+        if company.alias_domain_id:
+            return
+        company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "wanjia-demo.example"}
+        )
+        self.env.ref(
+            "property_helpdesk.mail_alias_desk"
+        ).alias_domain_id = company.alias_domain_id
 
     def _demo_slips(self, site, agent):
         """Transfer slips (信息传递单) at every step of the loop."""

@@ -7,6 +7,7 @@ ONBOARDING_STEPS = [
     ("department", "property_helpdesk.property_department_action"),
     ("fee_standard", "property_billing.property_fee_standard_action"),
     ("sla_policy", "property_helpdesk.property_sla_policy_action"),
+    ("email", "base_setup.action_general_configuration"),
 ]
 
 
@@ -33,6 +34,13 @@ class PropertyManagementOnboarding(models.TransientModel):
     fee_standard_done = fields.Boolean(compute="_compute_steps")
     sla_policy_count = fields.Integer(compute="_compute_steps")
     sla_policy_done = fields.Boolean(compute="_compute_steps")
+    email_done = fields.Boolean(compute="_compute_steps")
+    desk_email = fields.Char(
+        string="Service Desk E-mail",
+        compute="_compute_steps",
+        help="The address whose e-mails become desk items; none until the "
+        "company has an alias domain.",
+    )
     done_count = fields.Integer(string="Steps Done", compute="_compute_steps")
     step_count = fields.Integer(string="Steps", compute="_compute_steps")
     progress = fields.Float(compute="_compute_steps")
@@ -66,6 +74,18 @@ class PropertyManagementOnboarding(models.TransientModel):
             board.fee_standard_done = bool(board.fee_standard_count)
             board.sla_policy_count = self._count("property.sla.policy", company)
             board.sla_policy_done = bool(board.sla_policy_count)
+            # e-mails to desk@<domain> become items only once the company has
+            # an alias domain (Settings > Discuss > Alias Domain)
+            domain = company.sudo().alias_domain_id
+            alias = self.env.ref(
+                "property_helpdesk.mail_alias_desk", raise_if_not_found=False
+            )
+            board.email_done = bool(domain)
+            board.desk_email = (
+                f"{alias.sudo().alias_name}@{domain.name}"
+                if domain and alias
+                else False
+            )
             board.done_count = sum(
                 board[f"{step}_done"] for step, _action in ONBOARDING_STEPS
             )
@@ -100,3 +120,6 @@ class PropertyManagementOnboarding(models.TransientModel):
 
     def action_open_sla_policies(self):
         return self._open_step("sla_policy")
+
+    def action_open_email(self):
+        return self._open_step("email")
