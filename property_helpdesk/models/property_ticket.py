@@ -646,6 +646,7 @@ class PropertyTicket(models.Model):
                         ticket.display_name,
                     )
                 )
+        self._cancel_pending_callbacks()
         self._flow_write({"validity": "valid", "state": "investigating"})
         for ticket in self:
             head = ticket.department_id.head_id
@@ -681,7 +682,9 @@ class PropertyTicket(models.Model):
         (also an invalid one judged again after an unsatisfied call-back)."""
         self._ensure_kind(["suggestion"])
         self._ensure_state(["new", "replied"], self.env._("Postponing"))
-        self.filtered(lambda t: t.state == "replied")._ensure_unsatisfied()
+        replied = self.filtered(lambda t: t.state == "replied")
+        replied._ensure_unsatisfied()
+        replied._cancel_pending_callbacks()
         for ticket in self:
             if not ticket.reply or not ticket.review_date:
                 raise UserError(
@@ -755,6 +758,8 @@ class PropertyTicket(models.Model):
                     self.display_name,
                 )
             )
+        if self.state == "replied":
+            self._cancel_pending_callbacks()
         vals = {"state": "in_progress"}
         if self.kind in ("service", "suggestion") and self.state in (
             "new",
@@ -927,7 +932,15 @@ class PropertyTicket(models.Model):
         self._close()
         return True
 
+    def _cancel_pending_callbacks(self):
+        """A call-back planned for an answer that no longer stands (the item
+        was judged again, or is closed) is not made."""
+        self.callback_ids.filtered(lambda c: c.state == "todo").write(
+            {"state": "cancel"}
+        )
+
     def _close(self):
+        self._cancel_pending_callbacks()
         self._flow_write(
             {
                 "state": "closed",

@@ -170,6 +170,10 @@ class TestFlowGraph(FlowGraphMixin, PropertyHelpdeskCase):
                 edges = self.flow_graph_of(kind)
                 self.assertLessEqual(expected_paths[kind], edges)
                 states = {"new"} | {e[0] for e in edges} | {e[2] for e in edges}
+                # a call-back is asked only when there is an answer or work
+                # to check; none is left behind when the item moves on
+                asked = {e[0] for e in edges if e[1].startswith("Call-back:")}
+                self.assertLessEqual(asked, {"done", "replied", "referred"}, edges)
                 # every open state can be cancelled by a supervisor
                 for state in states - set(TERMINAL):
                     self.assertIn((state, "Cancel", "cancel"), edges, state)
