@@ -30,6 +30,7 @@
         "views/property_work_order_views.xml",
         "views/property_defect_views.xml",
         "views/property_parcel_authorization_views.xml",
+        "views/property_duty_views.xml",
         "views/property_callback_views.xml",
         "views/property_callback_campaign_views.xml",
         "views/property_helpdesk_kpi_report_views.xml",

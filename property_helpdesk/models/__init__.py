@@ -1,4 +1,5 @@
 from . import property_department
+from . import property_duty
 from . import property_service_directory
 from . import property_ticket_category
 from . import property_ticket

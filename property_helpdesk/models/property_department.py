@@ -67,6 +67,16 @@ class PropertyDepartment(models.Model):
         ),
     ]
 
+    def _assignee(self, moment=None):
+        """Who receives a new work order of the department: the technician
+        on duty (值班), else the default assignee, else the head."""
+        self.ensure_one()
+        return (
+            self.env["property.duty"].sudo()._on_duty(self, moment)
+            or self.default_user_id
+            or self.head_id
+        )
+
     @api.depends("work_order_ids.state")
     def _compute_open_work_order_count(self):
         counts = {

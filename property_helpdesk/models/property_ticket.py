@@ -777,7 +777,7 @@ class PropertyTicket(models.Model):
                 "defect_id": self.defect_id.id,
                 "department_id": department.id,
                 "user_id": (previous and previous.user_id.id)
-                or department.default_user_id.id,
+                or department._assignee().id,
                 "description": description,
                 "category_id": self.category_id.id,
                 "previous_work_order_id": previous and previous.id,

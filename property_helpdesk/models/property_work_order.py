@@ -245,7 +245,7 @@ class PropertyWorkOrder(models.Model):
         if self.department_id and (
             not self.user_id or self.user_id not in self.department_id.member_ids
         ):
-            self.user_id = self.department_id.default_user_id
+            self.user_id = self.department_id._assignee()
 
     def _ensure_states(self, states):
         for work_order in self:

@@ -11,3 +11,4 @@ from . import test_portal
 from . import test_work_order_report
 from . import test_i18n
 from . import test_flow_graph
+from . import test_duty

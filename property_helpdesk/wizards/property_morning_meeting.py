@@ -21,6 +21,23 @@ class PropertyMorningMeeting(models.TransientModel):
         help="Leave empty for every site.",
     )
     line_ids = fields.One2many("property.morning.meeting.line", "meeting_id")
+    duty_ids = fields.Many2many(
+        "property.duty",
+        string="On Duty",
+        compute="_compute_duty_ids",
+        help="Who is on duty (值班) on the day of the meeting.",
+    )
+
+    @api.depends("date")
+    def _compute_duty_ids(self):
+        Duty = self.env["property.duty"]
+        for meeting in self:
+            meeting.duty_ids = Duty.search(
+                [
+                    ("date", "=", meeting.date),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
