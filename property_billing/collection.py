@@ -10,13 +10,15 @@ Definitions (documented for the project manager and finance)
   the invoice's lines in proportion to their amounts.  A credit note
   reconciled with an invoice is not a payment: it lowers what was billed.
 - Collection rate = paid as of the date / billed, in percent; nothing
-  billed counts as 100 %.
+  billed has no value (not 100 %), as every KPI of the suite.
 - Arrears recovery = paid between the first day of the period and the
   date, on bills of earlier months issued before the period, / what those
   bills still owed the day before the period started.
 - Aging: the open amount of a bill as of the date by days past its due
   date: not due yet, 0-30, 31-60, 61-90 and over 90 days.
 """
+
+from odoo.addons.property_tenant.utils import kpi_percent
 
 COLLECTION_TARGET = 98.0
 
@@ -34,11 +36,10 @@ AGING_BUCKETS = [
 
 
 def collection_rate(paid, billed):
-    """``paid / billed`` in percent, two decimals; 100.0 when nothing was
-    billed (nothing failed to be collected)."""
-    if not billed:
-        return 100.0
-    return round(100.0 * paid / billed, 2)
+    """``paid / billed`` in percent, two decimals: the suite's one KPI rule
+    (``kpi_percent``), so ``None`` ("no value") when nothing was billed,
+    never 100 %."""
+    return kpi_percent(paid, billed)
 
 
 def aging_bucket(days_overdue):

@@ -14,15 +14,6 @@ def in_window(moment, start, end):
     return not end or moment < end
 
 
-def satisfaction_percent(satisfied, answered):
-    """Share of satisfied answers in percent, two decimals.
-
-    Like the suite's other KPIs, no answer means nothing failed (100%)."""
-    if not answered:
-        return 100.0
-    return round(100.0 * satisfied / answered, 2)
-
-
 def chunked(items, size):
     """The items in consecutive lists of at most ``size``."""
     if size < 1:

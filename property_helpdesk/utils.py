@@ -1,5 +1,7 @@
 """Pure rules of the service desk, tested without a database."""
 
+from odoo.addons.property_tenant.utils import kpi_percent
+
 # Satisfaction levels of a call-back, worst to best (5-level scale).
 SATISFACTION_LEVELS = [
     ("1", "Very Unsatisfied"),
@@ -16,10 +18,10 @@ def is_satisfied(level):
 
 
 def rate(part, whole):
-    """A KPI rate in percent, two decimals; no item means nothing failed."""
-    if not whole:
-        return 100.0
-    return round(100.0 * part / whole, 2)
+    """A rate in percent, two decimals, by the suite's one KPI rule
+    (``kpi_percent``): ``None`` (no value) when there is nothing to measure,
+    never 100 %."""
+    return kpi_percent(part, whole)
 
 
 def is_major_repair(

@@ -94,7 +94,9 @@ class KpiWorldCase(TransactionCase):
       = 70.00 %;
     - archives: two required items (contract, phone) for the five residents
       in force: 4 phones + 3 contracts = 7 of 10 = 70.00 %; E moved out on
-      February 15 (counted in January only), D is a draft;
+      February 15 (counted in January only), D is a draft; the nightly
+      snapshots of January 31, February 28 and March 31 hold what the
+      archive was then (a past period reads them);
     - bills of March: 1,000.00 (paid March 10), 500.00 (250.00 paid March
       20), 500.00 (paid April 5): 1,250.00 of 2,000.00 = 62.50 %; an April
       bill of 1,000.00 unpaid.
@@ -239,7 +241,14 @@ class KpiWorldCase(TransactionCase):
             }
         )
         cls.ended.action_activate()
+        # what the archive held at each month's end: the nightly snapshots
+        Snapshot = cls.env["property.archive.snapshot"]
+        with freeze_time("2026-01-31 15:50:00"):
+            Snapshot._cron_take()
         cls.ended.action_end()
+        for night in ("2026-02-28 15:50:00", "2026-03-31 15:50:00"):
+            with freeze_time(night):
+                Snapshot._cron_take()
         cls.draft = Occupancy.create(
             {
                 "unit_id": cls.units[6].id,
@@ -479,7 +488,9 @@ class TestKpis(KpiWorldCase):
         self.assertEqual(records(answers).user_input_id.partner_id, self.residents)
         self.assertEqual(len(records(answers, True)), 3)
         archive = kpis["archive_completeness"]
-        self.assertEqual(records(archive), self.occupancies)
+        # a past period: the snapshot the archive left at the end of March
+        self.assertEqual(records(archive).site_id, self.site)
+        self.assertEqual(records(archive).date, MARCH[1])
         self.assertEqual(sum(records(archive).mapped("required_item_count")), 10)
         self.assertEqual(sum(records(archive, True).mapped("present_item_count")), 7)
         collection = kpis["collection_rate"]
@@ -538,6 +549,61 @@ class TestKpis(KpiWorldCase):
                 self.site.ids, MARCH[1], MARCH[0]
             )
 
+    def test_past_archive_is_what_it_held_then(self):
+        """A past period's archive completeness is read from what the
+        archive held then (its last snapshot), not from today's archive;
+        the current period is today's archive."""
+        contract = self.env.ref("property_tenant.document_type_contract")
+        attachment = self.env["ir.attachment"].create(
+            {"name": "contract.pdf", "datas": base64.b64encode(b"%PDF-1.4 late")}
+        )
+        self.env["property.document"].create(
+            {
+                "name": "Contract filed in April",
+                "document_type_id": contract.id,
+                "occupancy_id": self.occupancies[3].id,
+                "attachment_ids": [Command.set(attachment.ids)],
+            }
+        )
+        march = self._kpis()["archive_completeness"]
+        self.assertEqual((march["numerator"], march["denominator"]), (7, 10))
+        april = self._kpis(date(2026, 4, 1), date(2026, 4, 30))
+        archive = april["archive_completeness"]
+        self.assertEqual((archive["value"], archive["numerator"]), (80.0, 8))
+        self.assertEqual(archive["model"], "property.occupancy", "today's archive")
+        # a site with no snapshot of the time has nothing to show for it
+        Site = self.env["property.site"]
+        self.assertIsNone(
+            self._kpis(site=self.other_site)["archive_completeness"]["value"]
+        )
+        earlier = Site._archive_completeness_kpi(self.site.ids, date(2025, 12, 31))
+        self.assertEqual((earlier["numerator"], earlier["denominator"]), (0, 0))
+        # closing an archive check records the day's snapshot
+        check = (
+            self.env["property.archive.check"]
+            .with_user(self.supervisor)
+            .create({"site_id": self.site.id, "result": "ok"})
+        )
+        check.action_done()
+        snapshot = self.env["property.archive.snapshot"].search(
+            [("site_id", "=", self.site.id), ("date", "=", date(2026, 4, 15))]
+        )
+        self.assertEqual(
+            (snapshot.required_item_count, snapshot.present_item_count), (10, 8)
+        )
+        self.assertEqual(snapshot.completeness, check.completeness_at_check)
+        # taken again the same day: refreshed, never twice
+        self.env["property.archive.snapshot"]._cron_take()
+        self.assertEqual(
+            self.env["property.archive.snapshot"].search_count(
+                [("site_id", "=", self.site.id), ("date", "=", date(2026, 4, 15))]
+            ),
+            1,
+        )
+        # the snapshots are not written by hand
+        with self.assertRaises(AccessError):
+            snapshot.with_user(self.supervisor).write({"present_item_count": 10})
+
     def test_trend_as_computed_per_period(self):
         # the trend's collection rates come from one query for all its
         # periods: each period's KPIs are those computed for it alone
@@ -592,6 +658,135 @@ class TestDashboard(KpiWorldCase):
                 }
             )
         )
+
+    def test_same_figure_on_every_screen(self):
+        """One definition per KPI: the dashboard, the service desk's report
+        of service targets, the collection report and the KPI workbook give
+        the same figure for the same site and period."""
+        board = self._board()
+        lines = {line.code: line for line in board.line_ids}
+        desk = (
+            self.env["property.helpdesk.kpi.report"]
+            .with_user(self.supervisor)
+            .create({"site_id": self.site.id, "period": "month", "date": MARCH[0]})
+        )
+        for code in ("complaint_handling", "major_repair_callback"):
+            with self.subTest(code=code):
+                self.assertTrue(desk[f"{code}_measured"])
+                self.assertEqual(desk[f"{code}_rate"], lines[code].value)
+        # the desk reports the call-back part of the residents' satisfaction
+        callbacks = lines["satisfaction"].source_ids.sorted("id")[0]
+        self.assertEqual(
+            desk.satisfaction_rate,
+            round(100.0 * callbacks.numerator / callbacks.denominator, 2),
+        )
+        self.assertEqual(desk.satisfaction_rate, 80.0)
+        collection = (
+            self.env["property.collection.report.wizard"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "site_ids": [Command.set(self.site.ids)],
+                    "date_from": MARCH[0],
+                    "date_to": MARCH[1],
+                    "as_of": MARCH[1],
+                }
+            )
+        )
+        self.assertTrue(collection.rate_measured)
+        self.assertEqual(collection.rate, lines["collection_rate"].value)
+        self.assertEqual(collection.rate, 62.5)
+        board.action_export_xlsx()
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(board.file))).active
+        exported = {
+            sheet.cell(row, 1).value: sheet.cell(row, 2).value
+            for row in (5, 6, 7, 8, 9)
+        }
+        self.assertEqual(exported, {line.name: line.value for line in board.line_ids})
+        # nothing to measure: no value on every screen, never 100 %
+        empty = self._board(site_id=self.other_site.id)
+        self.assertEqual(set(empty.line_ids.mapped("has_value")), {False})
+        desk.site_id = self.other_site
+        self.assertFalse(desk.satisfaction_measured)
+        collection.site_ids = self.other_site
+        self.assertFalse(collection.rate_measured)
+
+    def test_shops_and_offices_beside_residents(self):
+        """Residents' satisfaction counts residents' answers only; shops'
+        and offices' are shown beside it, not mixed in."""
+        shop_unit = self.env["property.unit"].create(
+            {"code": "TKP-S1", "site_id": self.site.id, "area": 60, "usage": "shop"}
+        )
+        shop = self.env["res.partner"].create(
+            {"name": "Test KPI Noodle Shop", "email": "kpi.shop@example.com"}
+        )
+        occupancy = self.env["property.occupancy"].create(
+            {
+                "unit_id": shop_unit.id,
+                "tenant_id": shop.id,
+                "tenant_kind": "small",
+                "move_in_date": date(2026, 1, 1),
+            }
+        )
+        occupancy.action_activate()
+        with freeze_time("2026-03-25 10:00:00"):
+            callback = (
+                self.env["property.callback"]
+                .with_user(self.agent)
+                .create(
+                    {
+                        "partner_id": shop.id,
+                        "site_id": self.site.id,
+                        "deadline": datetime(2026, 3, 26),
+                    }
+                )
+            )
+            self.assertEqual(callback.tenant_kind, "small")
+            callback.write({"satisfaction": "5"})
+            callback.action_done()
+            self.survey.action_send()
+            answer = self.survey.sudo().user_input_ids.filtered(
+                lambda i: i.partner_id == shop
+            )
+            self.assertEqual(answer.property_tenant_kind, "small")
+            answer._save_lines(
+                self.env.ref("property_community.survey_resident_satisfaction_q1"),
+                self.env.ref(
+                    "property_community.survey_resident_satisfaction_q1_unsatisfied"
+                ).id,
+            )
+            answer._mark_done()
+        satisfaction = {
+            kpi["code"]: kpi
+            for kpi in self.env["property.management.kpi"]
+            .with_user(self.supervisor)
+            .compute(self.site.ids, *MARCH)
+        }["satisfaction"]
+        self.assertEqual(
+            (
+                satisfaction["value"],
+                satisfaction["numerator"],
+                satisfaction["denominator"],
+            ),
+            (70.0, 7, 10),
+            "the shop's answers are not mixed into the residents'",
+        )
+        beside = satisfaction["beside"]
+        self.assertEqual(
+            (beside["value"], beside["numerator"], beside["denominator"]),
+            (50.0, 1, 2),
+        )
+        line = self._board().line_ids.filtered(lambda ln: ln.code == "satisfaction")
+        self.assertEqual(line.beside, "Shops and Offices: 50.00 % (1 of 2)")
+        desk = self.env["property.helpdesk.kpi"].compute_kpis(self.site.ids, *MARCH)
+        self.assertEqual(
+            (
+                desk["satisfaction_commercial"]["numerator"],
+                desk["satisfaction_commercial"]["denominator"],
+            ),
+            (1, 1),
+        )
+        self.assertEqual(desk["satisfaction"]["denominator"], 5)
 
     def test_dashboard_figures_and_drill_down(self):
         board = self._board()
@@ -674,17 +869,41 @@ class TestDashboard(KpiWorldCase):
         self.assertEqual(sheet["B2"].value, "[TKP] Test KPI Plaza")
         self.assertEqual(
             [cell.value for cell in sheet[4]],
-            ["KPI", "Value (%)", "Target (%)", "Status", "Numerator", "Denominator"],
+            [
+                "KPI",
+                "Value (%)",
+                "Target (%)",
+                "Status",
+                "Numerator",
+                "Denominator",
+                "Beside",
+            ],
         )
         rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
         self.assertEqual(
             rows,
             [
-                ["Complaint Handling Rate", 75, 100, "Not Met", 3, 4],
-                ["Major-Repair Call-back Rate", 66.67, 100, "Not Met", 2, 3],
-                ["Resident Satisfaction", 70, 90, "Not Met", 7, 10],
-                ["Archive Completeness", 70, 100, "Not Met", 7, 10],
-                ["Property-Fee Collection Rate", 62.5, 98, "Not Met", 1250, 2000],
+                ["Complaint Handling Rate", 75, 100, "Not Met", 3, 4, None],
+                ["Major-Repair Call-back Rate", 66.67, 100, "Not Met", 2, 3, None],
+                [
+                    "Resident Satisfaction",
+                    70,
+                    90,
+                    "Not Met",
+                    7,
+                    10,
+                    "Shops and Offices: no answer",
+                ],
+                ["Archive Completeness", 70, 100, "Not Met", 7, 10, None],
+                [
+                    "Property-Fee Collection Rate",
+                    62.5,
+                    98,
+                    "Not Met",
+                    1250,
+                    2000,
+                    None,
+                ],
             ],
         )
         trend = [[cell.value for cell in row] for row in book["Trend"].iter_rows()]

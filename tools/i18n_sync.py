@@ -6,8 +6,8 @@ Usage: python3 tools/i18n_sync.py -d DB MODULE [MODULE ...] [--add FILE.json]
 For each module: exports the template (``i18n/<module>.pot``) from database
 DB, where the module must be installed and up to date (``-u``); rewrites
 ``i18n/zh_CN.po`` from it, keeping every existing translation and adding
-those of ``--add`` (a JSON object ``{"English msgid": "中文"}``); terms that
-no longer exist are dropped. Exits 1 and lists the msgids still untranslated
+the missing ones from ``--add`` (a JSON object ``{"English msgid": "中文"}``);
+terms that no longer exist are dropped. Exits 1 and lists the msgids still untranslated
 (the catalogue is written anyway, so that they can be filled in).
 
 Run it from anywhere; Odoo must be importable (``python3 -c "import odoo"``).
@@ -90,7 +90,8 @@ def sync(db, name, added):
         old = polib.pofile(str(po_path))
         header = old.metadata
         known = {e.msgid: e.msgstr for e in old if not e.obsolete and e.msgstr}
-    known.update(added)
+    # existing translations win: --add only fills what is missing
+    known = {**added, **known}
     po = polib.POFile()
     po.header = pot.header
     po.metadata = header or {

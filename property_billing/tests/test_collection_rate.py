@@ -27,7 +27,7 @@ SITE_COLUMNS = 8  # label + billed, paid, rate, target, arrears, recovered, reco
 class TestCollectionPure(BaseCase):
     def test_rate(self):
         self.assertEqual(collection_rate(1026.80, 1518.34), 67.63)
-        self.assertEqual(collection_rate(0.0, 0.0), 100.0, "nothing billed")
+        self.assertIsNone(collection_rate(0.0, 0.0), "nothing billed: no value")
         self.assertEqual(collection_rate(0.0, 100.0), 0.0)
 
     def test_aging_buckets(self):
@@ -131,7 +131,7 @@ class TestCollectionRate(CollectionCase):
         empty = self.Report.collection_rate(
             other_site.ids, date(2026, 3, 1), date(2026, 3, 31)
         )
-        self.assertEqual((empty["denominator"], empty["value"]), (0.0, 100.0))
+        self.assertEqual((empty["denominator"], empty["value"]), (0.0, None))
 
     def test_credit_note_lowers_billed(self):
         home = self._bills(self.april)[2]
@@ -782,7 +782,7 @@ class TestCollectionFiguresAsBefore(CollectionCase):
                 rate["value"]
                 for rate in self.Report.collection_rates(self.site.ids, months)
             ],
-            [100.0, 100.0, 67.63, 83.05, 6.72, 100.0, 100.0],
+            [None, None, 67.63, 83.05, 6.72, None, None],
         )
 
 

@@ -48,6 +48,7 @@ class PropertyCollectionReportWizard(models.TransientModel):
     billed = fields.Monetary(compute="_compute_figures")
     paid = fields.Monetary(compute="_compute_figures")
     rate = fields.Float(string="Collection Rate (%)", compute="_compute_figures")
+    rate_measured = fields.Boolean(compute="_compute_figures")
     target = fields.Float(string="Target (%)", compute="_compute_figures")
     arrears_open = fields.Monetary(
         string="Arrears at Start", compute="_compute_figures"
@@ -58,6 +59,7 @@ class PropertyCollectionReportWizard(models.TransientModel):
     recovery_rate = fields.Float(
         string="Arrears Recovery (%)", compute="_compute_figures"
     )
+    recovery_measured = fields.Boolean(compute="_compute_figures")
     file = fields.Binary(readonly=True, attachment=False)
     filename = fields.Char(readonly=True)
 
@@ -87,11 +89,14 @@ class PropertyCollectionReportWizard(models.TransientModel):
                 )
             wizard.billed = figures.get("billed", 0.0)
             wizard.paid = figures.get("paid", 0.0)
-            wizard.rate = figures.get("rate", 100.0)
+            # nothing billed: no value (shown as such), never 100 %
+            wizard.rate = figures.get("rate") or 0.0
+            wizard.rate_measured = figures.get("rate") is not None
             wizard.target = COLLECTION_TARGET
             wizard.arrears_open = figures.get("arrears_open", 0.0)
             wizard.arrears_paid = figures.get("arrears_paid", 0.0)
-            wizard.recovery_rate = figures.get("recovery_rate", 100.0)
+            wizard.recovery_rate = figures.get("recovery_rate") or 0.0
+            wizard.recovery_measured = figures.get("recovery_rate") is not None
 
     # ------------------------------------------------------------------
     # Analysis
@@ -185,7 +190,7 @@ class PropertyCollectionReportWizard(models.TransientModel):
             ratio = percent_bold if strong else percent
             sheet.write_number(row, 1, figures["billed"], amount)
             sheet.write_number(row, 2, figures["paid"], amount)
-            if figures["billed"]:
+            if figures["rate"] is not None:
                 below_target = figures["rate"] < COLLECTION_TARGET
                 sheet.write_number(
                     row, 3, figures["rate"], below if below_target else ratio
@@ -193,7 +198,7 @@ class PropertyCollectionReportWizard(models.TransientModel):
             sheet.write_number(row, 4, COLLECTION_TARGET, percent)
             sheet.write_number(row, 5, figures["arrears_open"], amount)
             sheet.write_number(row, 6, figures["arrears_paid"], amount)
-            if figures["arrears_open"]:
+            if figures["recovery_rate"] is not None:
                 sheet.write_number(row, 7, figures["recovery_rate"], ratio)
 
         def dimension_sheet(name, groupby, label):

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..notice_utils import satisfaction_percent
+from odoo.addons.property_tenant.utils import kpi_percent
 
 # The seed's service target (服务目标): resident satisfaction >= 90%.
 SATISFACTION_TARGET = 90.0
@@ -157,17 +157,36 @@ class PropertySatisfactionSurvey(models.Model):
             survey.invited_count = invited.get(survey.id, 0)
             survey.answered_count = answered.get(survey.id, 0)
             survey.satisfied_count = satisfied
-            survey.satisfied_percent = satisfaction_percent(satisfied, lines)
+            # no answer, no value (shown blank, never 100 %)
+            survey.satisfied_percent = kpi_percent(satisfied, lines) or 0.0
+
+    def _audience_kind_by_tenant(self):
+        """``{partner id: tenant kind}`` of the addressed tenants; a tenant
+        who is a resident somewhere in the audience counts as a resident."""
+        self.ensure_one()
+        kinds = {}
+        for tenant, kind in (
+            self.env["property.occupancy"]
+            .sudo()
+            ._read_group(
+                self._audience_occupancy_domain(), ["tenant_id", "tenant_kind"]
+            )
+        ):
+            if kinds.get(tenant.id) != "resident":
+                kinds[tenant.id] = kind
+        return kinds
 
     @api.model
-    def satisfaction_rate(self, site_ids, date_from, date_to):
+    def satisfaction_rate(self, site_ids, date_from, date_to, tenant_kinds=None):
         """Resident satisfaction (社区居民对物业管理满意率) of the sites over
         [date_from, date_to] (dates, inclusive), for the suite's KPIs.
 
         The answers to the satisfaction question of the satisfaction surveys
         of the sites, completed in the period: the share answering a choice
         that counts as satisfied (satisfied, very satisfied). Same shape as
-        the service desk's ``compute_kpis`` figures.
+        the service desk's ``compute_kpis`` figures; no answer, no value.
+        ``tenant_kinds``: only the answers of tenants of these kinds (as
+        invited), e.g. ``("resident",)`` for the service target.
         """
         self.check_access("read")
         start = fields.Datetime.to_string(datetime.combine(date_from, time.min))
@@ -184,9 +203,13 @@ class PropertySatisfactionSurvey(models.Model):
             ("user_input_id.end_datetime", ">=", start),
             ("user_input_id.end_datetime", "<", end),
         ]
+        if tenant_kinds:
+            domain.append(
+                ("user_input_id.property_tenant_kind", "in", list(tenant_kinds))
+            )
         satisfied, answered = self._count_satisfied(domain)
         return {
-            "value": satisfaction_percent(satisfied, answered),
+            "value": kpi_percent(satisfied, answered),
             "numerator": satisfied,
             "denominator": answered,
             "target": SATISFACTION_TARGET,
@@ -247,6 +270,7 @@ class PropertySatisfactionSurvey(models.Model):
             audience = survey._audience_partners()
             invited = survey.user_input_ids.partner_id
             new_partners = audience - invited
+            kinds = survey._audience_kind_by_tenant()
             inputs = (
                 self.env["survey.user_input"]
                 .sudo()
@@ -259,6 +283,7 @@ class PropertySatisfactionSurvey(models.Model):
                             "nickname": partner.name,
                             "deadline": survey._deadline(),
                             "satisfaction_survey_id": survey.id,
+                            "property_tenant_kind": kinds.get(partner.id),
                         }
                         for partner in new_partners
                     ]

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from odoo.tests import BaseCase
 
-from ..notice_utils import chunked, in_window, satisfaction_percent, window_is_valid
+from ..notice_utils import chunked, in_window, window_is_valid
 
 
 class TestNoticeUtils(BaseCase):
@@ -22,13 +22,6 @@ class TestNoticeUtils(BaseCase):
         self.assertFalse(in_window(end, start, end))
         self.assertTrue(in_window(datetime(2030, 1, 1), start, None))
         self.assertFalse(in_window(datetime(2026, 3, 2), None, end))
-
-    def test_satisfaction_percent(self):
-        self.assertEqual(satisfaction_percent(7, 9), 77.78)
-        self.assertEqual(satisfaction_percent(9, 10), 90.0)
-        self.assertEqual(satisfaction_percent(2, 3), 66.67)
-        self.assertEqual(satisfaction_percent(0, 4), 0.0)
-        self.assertEqual(satisfaction_percent(0, 0), 100.0)
 
     def test_chunked(self):
         self.assertEqual(chunked(range(5), 2), [[0, 1], [2, 3], [4]])

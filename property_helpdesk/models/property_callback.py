@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.property_tenant.models.property_occupancy import TENANT_KINDS
+
 from ..utils import SATISFACTION_LEVELS, is_satisfied
 from .property_ticket import CHANNELS, TICKET_KINDS
 
@@ -57,6 +59,17 @@ class PropertyCallback(models.Model):
         store=True,
         readonly=False,
         index=True,
+    )
+    tenant_kind = fields.Selection(
+        TENANT_KINDS,
+        string="Customer Kind",
+        compute="_compute_tenant_kind",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="The kind of tenant called back, as the archive had it then: "
+        "residents' answers make the residents' satisfaction (the service "
+        "target); shops' and offices' are shown beside it.",
     )
     kind = fields.Selection(related="ticket_id.kind", store=True, string="Item Kind")
     is_major_repair = fields.Boolean(
@@ -144,6 +157,33 @@ class PropertyCallback(models.Model):
         for callback in self:
             if callback.ticket_id and not callback.partner_id:
                 callback.partner_id = callback.ticket_id.partner_id
+
+    @api.depends("ticket_id", "partner_id", "site_id")
+    def _compute_tenant_kind(self):
+        """The kind of the item's tenant archive; without one (campaigns,
+        items not tied to a unit), of the customer's archives at the site,
+        a resident first."""
+        for callback in self:
+            kinds = callback.ticket_id.occupancy_id.mapped("tenant_kind")
+            if not kinds and callback.partner_id and callback.site_id:
+                kinds = (
+                    self.env["property.occupancy"]
+                    .sudo()
+                    .search(
+                        [
+                            (
+                                "tenant_id",
+                                "=",
+                                callback.partner_id.commercial_partner_id.id,
+                            ),
+                            ("site_id", "=", callback.site_id.id),
+                            ("state", "=", "active"),
+                        ]
+                    )
+                    .mapped("tenant_kind")
+                )
+            kind = "resident" if "resident" in kinds else (kinds or [False])[0]
+            callback.tenant_kind = kind or callback.tenant_kind
 
     @api.depends("work_order_id.done_at", "ticket_id")
     def _compute_deadline(self):

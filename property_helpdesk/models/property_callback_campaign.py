@@ -147,6 +147,7 @@ class PropertyCallbackCampaign(models.Model):
                     "company_id": self.company_id.id,
                     "site_id": self.site_id.id,
                     "partner_id": occupancy.tenant_id.id,
+                    "tenant_kind": occupancy.tenant_kind,
                     "user_id": self.user_id.id,
                     "deadline": fields.Datetime.to_datetime(self.date),
                     "answer_ids": questions,

@@ -16,7 +16,7 @@ from .common import PropertyHelpdeskCase
 @tagged("post_install", "-at_install")
 class TestRules(PropertyHelpdeskCase):
     def test_pure_rules(self):
-        self.assertEqual(rate(0, 0), 100.0)
+        self.assertIsNone(rate(0, 0), "nothing to measure: no value, never 100 %")
         self.assertEqual(rate(2, 3), 66.67)
         self.assertTrue(is_satisfied("4"))
         self.assertFalse(is_satisfied("3"))
@@ -114,6 +114,7 @@ class TestKpis(PropertyHelpdeskCase):
                 "complaint_handling": None,
                 "major_repair_callback": None,
                 "satisfaction": None,
+                "satisfaction_commercial": None,
                 "suggestion_callback": None,
             },
         )

@@ -40,6 +40,9 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
     satisfaction_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     satisfaction_detail = fields.Char(compute="_compute_kpis")
     satisfaction_measured = fields.Boolean(compute="_compute_kpis")
+    satisfaction_commercial_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
+    satisfaction_commercial_detail = fields.Char(compute="_compute_kpis")
+    satisfaction_commercial_measured = fields.Boolean(compute="_compute_kpis")
     suggestion_callback_rate = fields.Float(compute="_compute_kpis", digits=(16, 2))
     suggestion_callback_detail = fields.Char(compute="_compute_kpis")
     suggestion_callback_measured = fields.Boolean(compute="_compute_kpis")
@@ -67,6 +70,7 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
                 "complaint_handling",
                 "major_repair_callback",
                 "satisfaction",
+                "satisfaction_commercial",
                 "suggestion_callback",
             ):
                 figure = figures.get(key)
@@ -114,3 +118,6 @@ class PropertyHelpdeskKpiReport(models.TransientModel):
 
     def action_open_callbacks(self):
         return self._open_records("satisfaction", False)
+
+    def action_open_commercial_callbacks(self):
+        return self._open_records("satisfaction_commercial", False)

@@ -120,9 +120,10 @@ class PropertyStaffScorecard(models.TransientModel):
                         "user_id": owner if per_user else False,
                         "department_id": False if per_user else owner,
                         "handled_count": closed,
-                        "sla_met_rate": rate(closed - done.get(True, 0), closed),
+                        "sla_met_rate": rate(closed - done.get(True, 0), closed) or 0.0,
                         "callback_count": total_answers,
-                        "satisfaction_rate": rate(answered.get(True, 0), total_answers),
+                        "satisfaction_rate": rate(answered.get(True, 0), total_answers)
+                        or 0.0,
                         "praise_count": sum(praise.get(owner, {}).values()),
                     }
                 )

@@ -11,4 +11,5 @@ from . import property_document
 from . import property_defect
 from . import property_archive_requirement
 from . import property_archive_check
+from . import property_archive_snapshot
 from . import res_partner

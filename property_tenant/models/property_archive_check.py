@@ -101,6 +101,10 @@ class PropertyArchiveCheck(models.Model):
             check.activity_feedback(
                 ["property_tenant.mail_activity_data_archive_check"]
             )
+        # what the archive held on the day of the check, for past periods
+        self.env["property.archive.snapshot"].sudo()._take(
+            self.site_id.sudo(), fields.Date.context_today(self)
+        )
         return True
 
     def action_cancel(self):

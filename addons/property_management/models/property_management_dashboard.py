@@ -153,7 +153,28 @@ class PropertyManagementDashboard(models.TransientModel):
                 part=amount(kpi["numerator"]),
                 whole=amount(kpi["denominator"]),
             ),
+            "beside": self._beside_text(kpi.get("beside")),
         }
+
+    @api.model
+    def _beside_text(self, beside):
+        """A figure shown beside a KPI and not mixed into it (shops' and
+        offices' satisfaction beside the residents')."""
+        if not beside:
+            return False
+        if beside["value"] is None:
+            return self.env._("%(name)s: no answer", name=beside["name"])
+        name = beside["name"]
+        value = "{:.2f}".format(beside["value"])
+        part = "{:g}".format(beside["numerator"])
+        whole = "{:g}".format(beside["denominator"])
+        return self.env._(
+            "%(name)s: %(value)s %% (%(part)s of %(whole)s)",
+            name=name,
+            value=value,
+            part=part,
+            whole=whole,
+        )
 
     def _build(self):
         """(Re)compute the KPIs of the period; a trend already shown is
@@ -288,6 +309,7 @@ class PropertyManagementDashboard(models.TransientModel):
             _("Status"),
             _("Numerator"),
             _("Denominator"),
+            _("Beside"),
         ]
         sheet.write_row(3, 0, headers, bold)
         for row, line in enumerate(self.line_ids.sorted("sequence"), 4):
@@ -298,8 +320,11 @@ class PropertyManagementDashboard(models.TransientModel):
             sheet.write(row, 3, statuses[line.status])
             sheet.write_number(row, 4, line.numerator, number)
             sheet.write_number(row, 5, line.denominator, number)
+            if line.beside:
+                sheet.write_string(row, 6, line.beside)
         sheet.set_column(0, 0, 32)
         sheet.set_column(1, 5, 14)
+        sheet.set_column(6, 6, 40)
 
         page = workbook.add_worksheet(_("Trend"))
         codes = [line.code for line in self.line_ids.sorted("sequence")]

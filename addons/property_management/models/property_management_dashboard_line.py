@@ -35,6 +35,10 @@ class PropertyManagementDashboardLine(models.TransientModel):
     numerator = fields.Float(digits=(16, 2))
     denominator = fields.Float(digits=(16, 2))
     detail = fields.Char(string="Counted")
+    beside = fields.Char(
+        help="A figure shown beside the target and not mixed into it: the "
+        "satisfaction of shops and offices beside the residents'."
+    )
     source_ids = fields.One2many(
         "property.management.dashboard.source", "line_id", string="Records Behind"
     )

@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.property_helpdesk.models.property_helpdesk_kpi import (
+    COMMERCIAL_KINDS,
+    RESIDENT_KINDS,
+)
+
 from ..kpi import (
     KPI_CODES,
     KPI_TARGETS,
@@ -58,8 +63,9 @@ class PropertyManagementKpi(models.AbstractModel):
         desk = self.env["property.helpdesk.kpi"].compute_kpis(
             site_ids, date_from, date_to
         )
-        survey = self.env["property.satisfaction.survey"].satisfaction_rate(
-            site_ids, date_from, date_to
+        Survey = self.env["property.satisfaction.survey"]
+        survey = Survey.satisfaction_rate(
+            site_ids, date_from, date_to, tenant_kinds=RESIDENT_KINDS
         )
         # the archive as it stands today for a period not over yet
         as_of = min(date_to, fields.Date.context_today(self))
@@ -87,6 +93,15 @@ class PropertyManagementKpi(models.AbstractModel):
                 self._source(_("Call-backs"), desk["satisfaction"]),
                 self._source(_("Survey Answers"), survey),
             ],
+            "satisfaction_commercial": [
+                self._source(_("Call-backs"), desk["satisfaction_commercial"]),
+                self._source(
+                    _("Survey Answers"),
+                    Survey.satisfaction_rate(
+                        site_ids, date_from, date_to, tenant_kinds=COMMERCIAL_KINDS
+                    ),
+                ),
+            ],
             "archive_completeness": [self._source(_("Tenant Archives"), archive)],
             "collection_rate": [self._source(_("Billed Fee Lines"), collection)],
         }
@@ -99,7 +114,10 @@ class PropertyManagementKpi(models.AbstractModel):
         numerator, denominator, target, met, model, domain and
         numerator_domain (of the first source), context (for the
         drill-down) and ``sources``, every set of records behind the figure
-        (satisfaction adds call-backs and survey answers: two sources)."""
+        (satisfaction adds call-backs and survey answers: two sources).
+        Satisfaction counts residents' answers only; the figure of shops and
+        offices (anchor tenants, small merchants) comes beside it, under
+        ``beside`` (name, value, numerator, denominator, sources)."""
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         if not date_from or not date_to or date_from > date_to:
@@ -120,6 +138,10 @@ class PropertyManagementKpi(models.AbstractModel):
         names = self._kpi_names()
         result = []
         all_sources = self._sources(site_ids, date_from, date_to, collection)
+        # shops' and offices' satisfaction: beside the residents', not a target
+        beside = all_sources.pop("satisfaction_commercial")
+        beside_numerator = sum(source["numerator"] for source in beside)
+        beside_denominator = sum(source["denominator"] for source in beside)
         for code, sources in all_sources.items():
             numerator = sum(source["numerator"] for source in sources)
             denominator = sum(source["denominator"] for source in sources)
@@ -145,6 +167,14 @@ class PropertyManagementKpi(models.AbstractModel):
                     "sources": sources,
                 }
             )
+            if code == "satisfaction":
+                result[-1]["beside"] = {
+                    "name": self.env._("Shops and Offices"),
+                    "value": kpi_percent(beside_numerator, beside_denominator),
+                    "numerator": beside_numerator,
+                    "denominator": beside_denominator,
+                    "sources": beside,
+                }
         result.sort(key=lambda kpi: KPI_CODES.index(kpi["code"]))
         return result
 
