@@ -103,6 +103,12 @@ class PropertyDuty(models.Model):
         """The person on duty in ``department`` at ``moment`` (default now,
         in the user's time zone); a night turn started the day before
         covers the early morning."""
+        return self._turn(department, moment).user_id
+
+    @api.model
+    def _turn(self, department, moment=None):
+        """The turn on duty (值班) in ``department`` at ``moment``, as
+        :meth:`_on_duty` finds it (an empty record when nobody is)."""
         moment = fields.Datetime.context_timestamp(
             self, moment or fields.Datetime.now()
         ).replace(tzinfo=None)
@@ -114,14 +120,14 @@ class PropertyDuty(models.Model):
         )
         for duty in duties.sorted(lambda d: (d.date != moment.date(), d.id)):
             if duty.date == moment.date() and self._covers(duty.shift, moment):
-                return duty.user_id
+                return duty
             if (
                 duty.date < moment.date()
                 and duty.shift == "night"
                 and moment.time() < time(8)
             ):
-                return duty.user_id
-        return self.env["res.users"]
+                return duty
+        return self.browse()
 
     @api.model
     def _today(self, companies=None):

@@ -76,6 +76,16 @@ class PropertyWorkOrder(models.Model):
         check_company=True,
         domain="[('property_department_ids', 'in', department_id)]",
     )
+    duty_id = fields.Many2one(
+        "property.duty",
+        string="Turn on Duty",
+        compute="_compute_duty_id",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="The turn on duty (值班) the assignee was on when the work order "
+        "reached them.",
+    )
     state = fields.Selection(
         WORK_ORDER_STATES,
         required=True,
@@ -171,6 +181,19 @@ class PropertyWorkOrder(models.Model):
     def _notify_assignee(self):
         self.ensure_one()
         self.message_subscribe(partner_ids=self.user_id.partner_id.ids)
+
+    @api.depends("user_id", "department_id")
+    def _compute_duty_id(self):
+        """The turn on duty of the department now, when the assignee is the
+        one on it (assigned or reassigned to someone else: none)."""
+        Duty = self.env["property.duty"].sudo()
+        for work_order in self:
+            turn = (
+                Duty._turn(work_order.department_id)
+                if work_order.department_id and work_order.user_id
+                else Duty
+            )
+            work_order.duty_id = turn if turn.user_id == work_order.user_id else False
 
     def _compute_access_url(self):
         res = super()._compute_access_url()

@@ -69,6 +69,29 @@ class TestDuty(PropertyHelpdeskCase):
             {"date": date(2026, 3, 2), "site_id": self.site.id}
         )
         self.assertEqual(board.duty_ids.user_id, self.eng_head)
+        # the technician sees it in "My Work Orders": the turn it came on
+        work_order = ticket.work_order_ids
+        self.assertEqual(work_order.duty_id, board.duty_ids)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_helpdesk.property_work_order_my_action"
+        )
+        mine = (
+            self.env["property.work.order"]
+            .with_user(self.eng_head)
+            .search([("user_id", "=", self.eng_head.id), ("duty_id", "!=", False)])
+        )
+        self.assertEqual(mine, work_order)
+        self.assertIn("search_default_my", action["context"])
+        self.assertEqual(mine.duty_id.with_user(self.eng_head).user_id, self.eng_head)
+        # handed to someone else: no longer a work order of the turn
+        work_order.user_id = self.plumber
+        self.assertFalse(work_order.duty_id)
+        # dispatched when nobody is on duty: the default assignee, no turn
+        with freeze_time("2026-03-03 02:00:00"):
+            other = self._ticket(category_id=self.category_plumbing.id)
+            other.action_dispatch()
+        self.assertEqual(other.work_order_ids.user_id, self.plumber)
+        self.assertFalse(other.work_order_ids.duty_id)
 
     def test_plan_working_days_or_every_day(self):
         Plan = self.env["property.duty.plan"].with_user(self.supervisor)
