@@ -8,9 +8,13 @@ not), with the data a user fills in before pressing, and records the state
 each press leads to.  It then proves that every state reached can reach
 "closed" without the supervisor's cancel (which is always there as the last
 resort, and checked separately).
+
+PROPERTY_FLOW_GRAPHS=<folder> writes each kind's derived graph there.
 """
 
+import os
 from datetime import datetime
+from pathlib import Path
 
 from odoo.tests import tagged
 
@@ -165,9 +169,15 @@ class TestFlowGraph(FlowGraphMixin, PropertyHelpdeskCase):
             },
             "praise": {("new", "Pass On Praise", "closed")},
         }
+        dump = os.environ.get("PROPERTY_FLOW_GRAPHS")
         for kind, _label in TICKET_KINDS:
             with self.subTest(kind=kind):
                 edges = self.flow_graph_of(kind)
+                if dump:  # the derived graphs, for people (a file per kind)
+                    Path(dump).mkdir(parents=True, exist_ok=True)
+                    Path(dump, f"{kind}.txt").write_text(
+                        "".join(f"{a} --[{b}]--> {c}\n" for a, b, c in sorted(edges))
+                    )
                 self.assertLessEqual(expected_paths[kind], edges)
                 states = {"new"} | {e[0] for e in edges} | {e[2] for e in edges}
                 # a call-back is asked only when there is an answer or work
