@@ -88,7 +88,6 @@ class PropertyHolidaySchedule(models.Model):
                     "The working calendars that follow the official holiday "
                     "schedule are up to date."
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
