@@ -23,3 +23,6 @@ from . import property_unit
 from . import res_company
 from . import res_config_settings
 from . import property_timeline
+from . import property_holiday_schedule
+from . import resource_calendar
+from . import resource_calendar_leaves

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -36,3 +36,16 @@ class ResCompany(models.Model):
             "back to the caller, and tell them when they will hear from us.</p>"
         ),
     )
+
+    def _prepare_resource_calendar_values(self):
+        # a company's standard working hours follow China's official holidays
+        return dict(
+            super()._prepare_resource_calendar_values(),
+            follows_official_schedule=True,
+        )
+
+    @api.model
+    def _follow_official_holiday_schedule(self):
+        """At install: the working hours of the existing companies follow
+        the official holiday schedule (data/property_holiday_schedule_data.xml)."""
+        self.search([]).resource_calendar_id.write({"follows_official_schedule": True})
