@@ -3,6 +3,7 @@ from . import property_duty
 from . import property_service_directory
 from . import property_ticket_category
 from . import property_ticket
+from . import property_ticket_spot
 from . import property_complaint_solution
 from . import property_work_order
 from . import property_defect
@@ -19,7 +20,9 @@ from . import property_helpdesk_kpi
 from . import property_helpdesk_demo
 from . import res_users
 from . import res_partner
+from . import property_scan_mixin
 from . import property_unit
+from . import property_spot
 from . import res_company
 from . import res_config_settings
 from . import property_timeline

@@ -12,3 +12,4 @@ from . import test_work_order_report
 from . import test_i18n
 from . import test_flow_graph
 from . import test_duty
+from . import test_scan
