@@ -3,7 +3,6 @@ from . import property_duty
 from . import property_service_directory
 from . import property_ticket_category
 from . import property_ticket
-from . import property_ticket_spot
 from . import property_complaint_solution
 from . import property_work_order
 from . import property_defect
