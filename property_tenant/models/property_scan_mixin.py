@@ -22,13 +22,13 @@ class PropertyScanMixin(models.AbstractModel):
         required=True,
         readonly=True,
         copy=False,
-        index=True,
         default=lambda self: new_scan_token(),
         groups="property_tenant.group_property_agent",
         help="Secret of the printed QR label. Regenerate it when a label was "
         "stolen or misplaced: the labels printed before stop working.",
     )
 
+    # the unique constraint is also the index the scan route searches with
     _sql_constraints = [
         (
             "scan_token_uniq",
