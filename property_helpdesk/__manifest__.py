@@ -39,6 +39,7 @@
         "views/property_team_views.xml",
         "views/property_department_views.xml",
         "views/property_unit_views.xml",
+        "views/property_spot_views.xml",
         "views/res_config_settings_views.xml",
         "views/property_transfer_slip_views.xml",
         "views/property_front_log_views.xml",
@@ -46,6 +47,7 @@
         "views/property_front_log_templates.xml",
         "views/property_ticket_templates.xml",
         "report/property_work_order_report.xml",
+        "report/property_scan_label_report.xml",
         "views/property_helpdesk_menus.xml",
         "views/property_sla_policy_views.xml",
         "views/property_ticket_sla_views.xml",
@@ -54,6 +56,7 @@
     ],
     "demo": [
         "demo/property_helpdesk_demo.xml",
+        "demo/property_ticket_spot_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

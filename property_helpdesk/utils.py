@@ -1,5 +1,10 @@
 """Pure rules of the service desk, tested without a database."""
 
+import base64
+import io
+
+import qrcode
+
 from odoo.addons.property_tenant.utils import kpi_percent
 
 # Satisfaction levels of a call-back, worst to best (5-level scale).
@@ -34,3 +39,16 @@ def is_major_repair(
     if max_hours and (estimated_hours or 0.0) > max_hours:
         return True
     return bool(max_cost and (estimated_cost or 0.0) > max_cost)
+
+
+def qr_code_data_uri(payload):
+    """The QR code of ``payload`` (a URL) as a PNG data URI, for printed
+    documents: work orders, place labels."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=2
+    )
+    code.add_data(payload)
+    code.make(fit=True)
+    stream = io.BytesIO()
+    code.make_image().save(stream, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()

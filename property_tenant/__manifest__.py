@@ -24,6 +24,7 @@
         "views/property_building_views.xml",
         "views/property_timeline_views.xml",
         "views/property_unit_views.xml",
+        "views/property_spot_views.xml",
         "views/property_occupancy_views.xml",
         "views/property_document_views.xml",
         "views/property_defect_views.xml",
@@ -37,6 +38,7 @@
         "demo/property_site_demo.xml",
         "demo/property_unit_demo.xml",
         "demo/property_occupancy_demo.xml",
+        "demo/property_spot_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

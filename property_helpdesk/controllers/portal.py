@@ -60,6 +60,21 @@ class PropertyHelpdeskPortal(CustomerPortal):
             order="site_id, unit_id",
         )
 
+    def _property_request_spot(self, spot_id, occupancies):
+        """The public spot a request is about (scanned from its QR label):
+        read as the user, and only a spot of a site where the tenant has an
+        active occupancy. Anything else is no spot at all."""
+        Spot = request.env["property.spot"]
+        if not spot_id or not str(spot_id).isdigit() or not Spot.has_access("read"):
+            return Spot
+        return Spot.search(
+            [
+                ("id", "=", int(spot_id)),
+                ("site_id", "in", occupancies.site_id.ids),
+            ],
+            limit=1,
+        )
+
     def _property_satisfaction_levels(self):
         """The 1 to 5 scale, labels in the visitor's language."""
         field = request.env["property.callback"]._fields["satisfaction"]
@@ -215,12 +230,16 @@ class PropertyHelpdeskPortal(CustomerPortal):
             photos.append((file.filename, data))
         return photos
 
-    def _property_request_form_values(self, occupancies, form, errors):
+    def _property_request_form_values(self, occupancies, form, errors, spot=None):
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "property_request_new",
                 "occupancies": occupancies,
+                "spot": spot,
+                # sudo: the spot is the tenant's (checked); its building may
+                # not be one they can read
+                "spot_label": spot.sudo().display_name if spot else "",
                 "kinds": [
                     (key, label)
                     for key, label in request.env["property.ticket"]
@@ -244,14 +263,15 @@ class PropertyHelpdeskPortal(CustomerPortal):
     )
     def portal_my_request_new(self, **post):
         occupancies = self._property_request_occupancies()
+        spot = self._property_request_spot(post.get("spot_id"), occupancies)
         if request.httprequest.method != "POST":
-            form = {
-                "kind": "service",
-                "unit_id": str(occupancies.unit_id.id) if len(occupancies) == 1 else "",
-            }
+            unit_id = post.get("unit_id") or ""
+            if unit_id not in [str(unit_id) for unit_id in occupancies.unit_id.ids]:
+                unit_id = str(occupancies.unit_id.id) if len(occupancies) == 1 else ""
+            form = {"kind": "service", "unit_id": unit_id}
             return request.render(
                 "property_helpdesk.portal_my_request_new",
-                self._property_request_form_values(occupancies, form, []),
+                self._property_request_form_values(occupancies, form, [], spot),
             )
 
         form = {
@@ -266,7 +286,9 @@ class PropertyHelpdeskPortal(CustomerPortal):
         occupancy = occupancies.filtered(
             lambda o: str(o.unit_id.id) == form["unit_id"]
         )[:1]
-        if not occupancy:
+        if post.get("spot_id") and not spot:
+            errors.append(_("This place is not at one of your sites."))
+        elif not occupancy and not spot:
             errors.append(_("Choose one of your units."))
         if not form["summary"]:
             errors.append(_("Say in a few words what it is about."))
@@ -282,31 +304,35 @@ class PropertyHelpdeskPortal(CustomerPortal):
         if errors:
             return request.render(
                 "property_helpdesk.portal_my_request_new",
-                self._property_request_form_values(occupancies, form, errors),
+                self._property_request_form_values(occupancies, form, errors, spot),
             )
 
         partner = request.env.user.partner_id
-        unit = occupancy.unit_id
+        # a public spot (scanned label) is the place, else the tenant's unit
+        unit = occupancy.unit_id if not spot else occupancy.unit_id.browse()
+        place = spot or unit
         # the site's service agent follows the items that come in online
-        agent = unit.site_id.sudo().agent_id
-        if unit.company_id not in agent.company_ids:
+        agent = place.site_id.sudo().agent_id
+        if place.company_id not in agent.company_ids:
             agent = agent.browse()
-        # sudo: the portal has no create right; everything was validated above
-        # and the unit is one of the tenant's active occupancies.
+        # sudo: the portal has no create right; everything was validated above:
+        # the unit is one of the tenant's active occupancies, the spot is at
+        # the site of one.
         try:
             with request.env.cr.savepoint():
                 ticket_sudo = (
                     request.env["property.ticket"]
                     .sudo()
-                    .with_company(unit.company_id)
+                    .with_company(place.company_id)
                     .create(
                         {
                             "kind": form["kind"],
                             "channel": "portal",
-                            "company_id": unit.company_id.id,
-                            "site_id": unit.site_id.id,
+                            "company_id": place.company_id.id,
+                            "site_id": place.site_id.id,
                             "unit_id": unit.id,
-                            "occupancy_id": occupancy.id,
+                            "spot_id": spot.id,
+                            "occupancy_id": occupancy.id if unit else False,
                             "partner_id": partner.id,
                             "contact_name": partner.name,
                             "contact_phone": partner.phone or partner.mobile,
@@ -339,7 +365,9 @@ class PropertyHelpdeskPortal(CustomerPortal):
         except (UserError, ValidationError) as error:
             return request.render(
                 "property_helpdesk.portal_my_request_new",
-                self._property_request_form_values(occupancies, form, [error.args[0]]),
+                self._property_request_form_values(
+                    occupancies, form, [error.args[0]], spot
+                ),
             )
         return request.redirect(f"{ticket_sudo.access_url}?message=created")
 

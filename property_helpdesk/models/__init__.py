@@ -19,7 +19,9 @@ from . import property_helpdesk_kpi
 from . import property_helpdesk_demo
 from . import res_users
 from . import res_partner
+from . import property_scan_mixin
 from . import property_unit
+from . import property_spot
 from . import res_company
 from . import res_config_settings
 from . import property_timeline

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import parse_contact_from_email
 
 from ..utils import is_satisfied
@@ -125,6 +125,17 @@ class PropertyTicket(models.Model):
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
     site_id = fields.Many2one(tracking=True)
     unit_id = fields.Many2one(tracking=True)
+    spot_id = fields.Many2one(
+        "property.spot",
+        string="Public Spot",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        domain="[('site_id', '=', site_id)]",
+        help="The public spot (lift, lobby, car park…) the item is about; "
+        "the item belongs to the spot's site.",
+    )
     partner_id = fields.Many2one(
         string="Customer",
         tracking=True,
@@ -407,6 +418,24 @@ class PropertyTicket(models.Model):
     def _compute_referral_phone(self):
         for ticket in self:
             ticket.referral_phone = ticket.referral_id.phone or False
+
+    @api.onchange("spot_id")
+    def _onchange_spot_id(self):
+        if self.spot_id:
+            self.site_id = self.spot_id.site_id
+
+    @api.constrains("spot_id", "site_id")
+    def _check_spot_site(self):
+        for ticket in self:
+            if ticket.spot_id and ticket.spot_id.site_id != ticket.site_id:
+                raise ValidationError(
+                    self.env._(
+                        "The spot %(spot)s is not part of site %(site)s. Pick "
+                        "a spot of the item's site.",
+                        spot=ticket.spot_id.display_name,
+                        site=ticket.site_id.name,
+                    )
+                )
 
     @api.onchange("category_id")
     def _onchange_category_id(self):

@@ -33,3 +33,6 @@ class PropertyUnit(models.Model):
         }
         action["display_name"] = self.env._("Service Items of %s", self.code)
         return action
+
+    def _patrol_item_defaults(self):
+        return dict(super()._patrol_item_defaults(), default_unit_id=self.id)

@@ -1,26 +1,25 @@
-import base64
-import io
-
-import qrcode
-
 from odoo import models
+
+from ..utils import qr_code_data_uri
 
 
 class PropertyWorkOrder(models.Model):
     _inherit = "property.work.order"
 
     def _get_report_location(self):
-        """Where the work is: site, building, floor and unit.
+        """Where the work is: site, building, floor and unit (or the public
+        spot of an item reported there).
 
         Read as superuser on purpose: the department staff who print and
         carry the order need the address but have no access to the tenant
         archive (sites and units)."""
         self.ensure_one()
         unit = self.sudo().unit_id
-        parts = [self.sudo().site_id.name, unit.building_id.name]
-        if unit.floor:
-            parts.append(self.env._("Floor %(floor)s", floor=unit.floor))
-        parts.append(unit.code)
+        place = unit or self.sudo().ticket_id.spot_id
+        parts = [self.sudo().site_id.name, place.building_id.name]
+        if place.floor:
+            parts.append(self.env._("Floor %(floor)s", floor=place.floor))
+        parts.append(unit.code if unit else place.name)
         return " / ".join(part for part in parts if part)
 
     def _get_qr_payload(self):
@@ -36,11 +35,4 @@ class PropertyWorkOrder(models.Model):
         """The QR code of ``_get_qr_payload`` as a PNG data URI, for the
         printed work order."""
         self.ensure_one()
-        code = qrcode.QRCode(
-            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=2
-        )
-        code.add_data(self._get_qr_payload())
-        code.make(fit=True)
-        stream = io.BytesIO()
-        code.make_image().save(stream, format="PNG")
-        return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+        return qr_code_data_uri(self._get_qr_payload())

@@ -27,6 +27,8 @@ class PropertyBuilding(models.Model):
     basement_count = fields.Integer(string="Basement Floors")
     unit_ids = fields.One2many("property.unit", "building_id", string="Units")
     unit_count = fields.Integer(compute="_compute_unit_count")
+    spot_ids = fields.One2many("property.spot", "building_id", string="Public Spots")
+    spot_count = fields.Integer(compute="_compute_spot_count", string="Spots")
     note = fields.Html()
 
     _sql_constraints = [
@@ -48,6 +50,16 @@ class PropertyBuilding(models.Model):
         for building in self:
             building.unit_count = counts.get(building.id, 0)
 
+    def _compute_spot_count(self):
+        counts = {
+            building.id: count
+            for building, count in self.env["property.spot"]._read_group(
+                [("building_id", "in", self.ids)], ["building_id"], ["__count"]
+            )
+        }
+        for building in self:
+            building.spot_count = counts.get(building.id, 0)
+
     @api.depends("name", "site_id.code")
     def _compute_display_name(self):
         for building in self:
@@ -68,3 +80,21 @@ class PropertyBuilding(models.Model):
             "default_building_id": self.id,
         }
         return action
+
+    def action_view_spots(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_tenant.property_spot_action"
+        )
+        action["domain"] = [("building_id", "=", self.id)]
+        action["context"] = {
+            "default_site_id": self.site_id.id,
+            "default_building_id": self.id,
+        }
+        return action
+
+    def _get_scan_places(self):
+        """What gets a QR label in the building: its units, then its public
+        spots, in their usual order."""
+        self.ensure_one()
+        return list(self.unit_ids) + list(self.spot_ids)

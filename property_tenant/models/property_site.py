@@ -57,8 +57,10 @@ class PropertySite(models.Model):
     )
     building_ids = fields.One2many("property.building", "site_id", string="Buildings")
     unit_ids = fields.One2many("property.unit", "site_id", string="Units")
+    spot_ids = fields.One2many("property.spot", "site_id", string="Public Spots")
     building_count = fields.Integer(compute="_compute_counts")
     unit_count = fields.Integer(compute="_compute_counts")
+    spot_count = fields.Integer(compute="_compute_counts", string="Spots")
     occupancy_count = fields.Integer(compute="_compute_counts")
     units_area = fields.Float(
         string="Units Floor Area (m²)",
@@ -115,6 +117,12 @@ class PropertySite(models.Model):
                 [("site_id", "in", self.ids)], ["site_id"], ["__count", "area:sum"]
             )
         }
+        spot_data = {
+            site.id: count
+            for site, count in self.env["property.spot"]._read_group(
+                [("site_id", "in", self.ids)], ["site_id"], ["__count"]
+            )
+        }
         occupancy_data = {
             site.id: count
             for site, count in self.env["property.occupancy"]._read_group(
@@ -125,6 +133,7 @@ class PropertySite(models.Model):
             site.building_count = building_data.get(site.id, 0)
             site.unit_count, site.units_area = unit_data.get(site.id, (0, 0.0))
             site.occupancy_count = occupancy_data.get(site.id, 0)
+            site.spot_count = spot_data.get(site.id, 0)
 
     def _compute_archive_completeness(self):
         figures = self._archive_completeness_figures()
@@ -194,6 +203,17 @@ class PropertySite(models.Model):
         return self._action_related(
             "property_tenant.property_unit_action", self.env._("Units")
         )
+
+    def action_view_spots(self):
+        return self._action_related(
+            "property_tenant.property_spot_action", self.env._("Public Spots")
+        )
+
+    def _get_scan_places(self):
+        """What gets a QR label on the site: its units, then its public
+        spots, in their usual order."""
+        self.ensure_one()
+        return list(self.unit_ids) + list(self.spot_ids)
 
     def action_view_occupancies(self):
         return self._action_related(

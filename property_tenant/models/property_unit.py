@@ -20,7 +20,7 @@ UNIT_STATUSES = [
 class PropertyUnit(models.Model):
     _name = "property.unit"
     _description = "Property Unit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "property.scan.mixin"]
     _order = "site_id, building_id, floor, code, id"
     _check_company_auto = True
     _rec_names_search = ["code", "name"]

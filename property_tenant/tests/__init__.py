@@ -10,3 +10,4 @@ from . import test_i18n
 from . import test_spreadsheet
 from . import test_defects
 from . import test_timeline
+from . import test_spot
