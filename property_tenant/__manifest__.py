@@ -41,6 +41,9 @@
         "demo/property_spot_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "property_tenant/static/src/scss/portal_phone.scss",
+        ],
         "web.assets_tests": [
             "property_tenant/static/src/tours/*.js",
         ],

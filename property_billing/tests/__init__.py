@@ -12,3 +12,4 @@ from . import test_payment_import
 from . import test_portal_billing
 from . import test_receipt_amounts
 from . import test_shared_costs
+from . import test_phone

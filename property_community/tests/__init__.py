@@ -7,3 +7,4 @@ from . import test_culture_plan
 from . import test_event_registration
 from . import test_event_budget
 from . import test_event_portal
+from . import test_phone

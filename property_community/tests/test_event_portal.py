@@ -8,8 +8,7 @@ from odoo.tests import HttpCase, tagged
 from .common_events import PropertyEventCase
 
 
-@tagged("post_install", "-at_install")
-class TestEventPortal(HttpCase, PropertyEventCase):
+class EventPortalCase(PropertyEventCase):
     """The tenant portal of community events. The server runs in another
     thread: dates are relative to the real clock, far enough from it."""
 
@@ -37,6 +36,11 @@ class TestEventPortal(HttpCase, PropertyEventCase):
                 "date_end": now - timedelta(days=5) + timedelta(hours=2),
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestEventPortal(HttpCase, EventPortalCase):
+    """The tests of the portal pages on this fixture."""
 
     def url_open(self, *args, **kwargs):
         # the server works in its own environment: share pending writes

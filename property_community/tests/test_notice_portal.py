@@ -11,8 +11,7 @@ PDF_A = b"%PDF-1.4 building A timetable"
 PDF_B = b"%PDF-1.4 secret building B plan"
 
 
-@tagged("post_install", "-at_install")
-class TestNoticePortal(HttpCase, PropertyNoticeCase):
+class NoticePortalCase(PropertyNoticeCase):
     """The tenant portal of notices and satisfaction surveys: a tenant sees
     what is addressed to them, and nothing else is reachable."""
 
@@ -96,6 +95,11 @@ class TestNoticePortal(HttpCase, PropertyNoticeCase):
         )
         notice.attachment_ids = [Command.link(attachment.id)]
         return attachment
+
+
+@tagged("post_install", "-at_install")
+class TestNoticePortal(HttpCase, NoticePortalCase):
+    """The tests of the portal pages on this fixture."""
 
     def _secret_free(self, response, url):
         self.assertNotIn("Secret", response.text, url)

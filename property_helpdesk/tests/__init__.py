@@ -14,3 +14,4 @@ from . import test_flow_graph
 from . import test_duty
 from . import test_official_calendar
 from . import test_scan
+from . import test_phone

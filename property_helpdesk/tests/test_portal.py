@@ -14,10 +14,9 @@ PNG = base64.b64decode(
 PORTAL_MODULE = "odoo.addons.property_helpdesk.controllers.portal"
 
 
-@tagged("post_install", "-at_install")
-class TestPortal(HttpCase, PropertyHelpdeskCase):
-    """The tenant portal of the service desk: what a tenant can do with
-    their own items, and that nothing of another tenant is reachable."""
+class PortalCase(PropertyHelpdeskCase):
+    """Two tenants, each with an item being worked on and an item waiting
+    for its call-back (also used by the phone checks, test_phone.py)."""
 
     @classmethod
     def setUpClass(cls):
@@ -86,6 +85,12 @@ class TestPortal(HttpCase, PropertyHelpdeskCase):
         )
         ticket.photo_ids = [(4, photo.id)]
         return photo
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase, PortalCase):
+    """The tenant portal of the service desk: what a tenant can do with
+    their own items, and that nothing of another tenant is reachable."""
 
     # ------------------------------------------------------------------
     # helpers

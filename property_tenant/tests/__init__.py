@@ -11,3 +11,4 @@ from . import test_spreadsheet
 from . import test_defects
 from . import test_timeline
 from . import test_spot
+from . import test_phone
