@@ -466,6 +466,8 @@ class PropertyDemoScenario(models.AbstractModel):
     def _staff(self, company):
         """The scenario's staff (created once per database, by login)."""
         Users = self.env["res.users"]
+        # the staff works in Chinese where the database has it
+        lang = {"lang": "zh_CN"} if self._chinese_active() else {}
         staff = {}
         for key, (login, name, groups, department) in STAFF.items():
             user = Users.with_context(active_test=False).search(
@@ -478,6 +480,7 @@ class PropertyDemoScenario(models.AbstractModel):
                         "login": login,
                         "email": f"{login}@wanjia.example",
                         "notification_type": "inbox",
+                        **lang,
                         "company_id": company.id,
                         "company_ids": [Command.set(company.ids)],
                         "groups_id": [
