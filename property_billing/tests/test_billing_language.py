@@ -20,15 +20,19 @@ class TestBillingLanguage(PropertyBillingCase):
     def _line(self, run, unit):
         return run.line_ids.filtered(lambda line: line.unit_code == unit.code)
 
+    def _label(self, line):
+        """The label without its detail (area × rate)."""
+        return line.name.split(" (")[0]
+
     def test_label_in_payer_language(self):
         run = self._run()
         run.action_preview()
         self.assertFalse(run.error_ids)
         home = self._line(run, self.unit_home)
         office = self._line(run, self.unit_office)
-        self.assertTrue(home.name.startswith("测试管理费 T-301 2026-03-01~2026-03-31"))
-        self.assertTrue(
-            office.name.startswith("Test Management Fee T-201 2026-03-01~2026-03-31")
+        self.assertEqual(self._label(home), "测试管理费 T-301 2026-03-01~2026-03-31")
+        self.assertEqual(
+            self._label(office), "Test Management Fee T-201 2026-03-01~2026-03-31"
         )
         run.action_generate()
         bills = run.move_ids.invoice_line_ids
@@ -44,5 +48,7 @@ class TestBillingLanguage(PropertyBillingCase):
         run.action_preview()
         office = self._line(run, self.unit_office)
         home = self._line(run, self.unit_home)
-        self.assertTrue(office.name.startswith("Test Management Fee T-201"))
-        self.assertTrue(home.name.startswith("测试管理费 T-301"))
+        self.assertEqual(
+            self._label(office), "Test Management Fee T-201 2026-03-01~2026-03-31"
+        )
+        self.assertEqual(self._label(home), "测试管理费 T-301 2026-03-01~2026-03-31")
