@@ -35,6 +35,7 @@
         "views/property_occupancy_templates.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/property_site_demo.xml",
         "demo/property_unit_demo.xml",
         "demo/property_occupancy_demo.xml",

@@ -133,7 +133,7 @@ class TestDemoScenario(TransactionCase):
         self.assertFalse(follow_ups.source_callback_id.is_satisfied)
         self.assertEqual(figures["date_from"], "2026-08-01")
         self.assertEqual(figures["date_to"], "2026-10-31")
-        self.assertEqual(self.site.name, "Wanjia Plaza")
+        self.assertEqual(self.site.name, "万家广场")
         # every tenant archive is billed each month, most bills are paid
         runs = self.env["property.billing.run"].search([("site_id", "=", self.site.id)])
         self.assertEqual(

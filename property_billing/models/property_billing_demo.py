@@ -123,7 +123,7 @@ class PropertyBillingDemo(models.AbstractModel):
                 "usage": usage,
                 "rate": rate,
                 "date_from": valid_from,
-                "basis": "物价局备案 (demo)",
+                "basis": "物价局备案（演示）",
             }
             for usage, rate in DEMO_AREA_RATES.items()
         ]
@@ -180,7 +180,7 @@ class PropertyBillingDemo(models.AbstractModel):
                 "previous_id": standards.filtered(
                     lambda s: s.usage == "home" and s.item_id.kind == "area"
                 ).id,
-                "basis": "业委会决议 (demo)",
+                "basis": "业委会决议（演示）",
             }
         )
         pending.action_submit()

@@ -299,7 +299,9 @@ class PropertyBillingRun(models.Model):
         return None
 
     def _label(self, item, unit, start, end, detail=None):
-        label = f"{item.name} {unit.code} {start:%Y-%m-%d}~{end:%Y-%m-%d}"
+        # the item's name in the run's language: the payer's (see _preview)
+        name = item.with_env(self.env).name
+        label = f"{name} {unit.code} {start:%Y-%m-%d}~{end:%Y-%m-%d}"
         return f"{label} ({detail})" if detail else label
 
     def _collect_plan_charges(self, plan, ctx):
@@ -493,7 +495,11 @@ class PropertyBillingRun(models.Model):
                 for plan in batch:
                     try:
                         with self.env.cr.savepoint():
-                            charges = run._collect_charges(plan, ctx)
+                            # labels in the payer's language: they are
+                            # printed on the payer's bill
+                            charges = run.with_context(
+                                lang=plan.payer_id.lang or run.env.lang
+                            )._collect_charges(plan, ctx)
                     except (UserError, ValidationError) as error:
                         error_vals.append(run._error_vals(plan, error))
                         continue
@@ -1112,7 +1118,7 @@ class PropertyBillingRun(models.Model):
             return None
         label = self.env._(
             "%(item)s %(unit)s to %(date)s (%(invoices)s)",
-            item=item.name,
+            item=item.with_env(self.env).name,
             unit=occupancy.unit_id.code,
             date=as_of.strftime("%Y-%m-%d"),
             invoices="; ".join(parts),
@@ -1203,7 +1209,7 @@ class PropertyBillingRun(models.Model):
                         line.unit_id,
                         cost.period_start,
                         cost.period_end,
-                        cost._charge_detail(line),
+                        cost.with_env(self.env)._charge_detail(line),
                     ),
                     "warning": False,
                     "source_ref": cost.name,

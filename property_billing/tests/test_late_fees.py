@@ -137,6 +137,27 @@ class TestLateFees(PropertyBillingCase):
         self.assertEqual(line.period_start, date(2026, 4, 1))
         self.assertEqual(line.source_ref, self.bill_office.name)
 
+    def test_label_in_payer_language(self):
+        """The late fee of a Chinese-speaking tenant is labelled in Chinese,
+        an English-speaking tenant's in English."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.item_late.with_context(lang="zh_CN").name = "测试滞纳金"
+        self.tenant_b.lang = "zh_CN"
+        self.tenant_a.lang = "en_US"
+        with freeze_time("2026-04-01"):
+            run = self._bill(date(2026, 4, 1), post=False)
+        labels = {
+            line.unit_code: line.name
+            for line in run.line_ids.filtered(lambda ln: ln.item_id == self.item_late)
+        }
+        self.assertEqual(
+            labels["T-301"].split()[:2], ["测试滞纳金", "T-301"], labels["T-301"]
+        )
+        self.assertTrue(
+            labels["T-201"].startswith(f"{self.item_late.name} T-201 to 2026-04-01"),
+            labels["T-201"],
+        )
+
     def test_billed_once_then_only_the_rest(self):
         with freeze_time("2026-04-01"):
             april = self._bill(date(2026, 4, 1))

@@ -386,6 +386,29 @@ class TestSharedCostBilling(SharedCostCase):
         with self.assertRaisesRegex(UserError, "already billed"):
             cost.with_user(self.manager).action_cancel()
 
+    def test_label_in_payer_language(self):
+        """A Chinese-speaking tenant's share is labelled in Chinese (item and
+        how the share was computed), an English-speaking tenant's in
+        English."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.item_shared.with_context(lang="zh_CN").name = "测试公摊费"
+        self.tenant_b.lang = "zh_CN"
+        self.tenant_a.lang = "en_US"
+        self._confirmed()
+        run = self._run(date(2026, 4, 1))
+        run.action_preview()
+        labels = {ln.unit_code: ln.name for ln in self._shared_lines(run)}
+        self.assertTrue(
+            labels["T-301"].startswith("测试公摊费 T-301 2026-03-01~2026-03-31 ("),
+            labels["T-301"],
+        )
+        self.assertIn("按建筑面积公摊", labels["T-301"])
+        self.assertTrue(
+            labels["T-201"].startswith("Test Shared Cost T-201 2026-03-01~2026-03-31"),
+            labels["T-201"],
+        )
+        self.assertIn("公摊 by floor area: 80.5 of 295.5", labels["T-201"])
+
     def test_same_month_run_bills_and_earlier_run_does_not(self):
         self._confirmed()
         february = self._run(date(2026, 2, 1))

@@ -9,49 +9,47 @@ _logger = logging.getLogger(__name__)
 DEMO_EVENTS = [
     (
         -12,
-        "Neighbourhood tea party for the elderly",
+        "邻里敬老茶话会",
         "elderly",
         3000.0,
         40,
-        "Tea, cakes and a free health check for the elderly residents; "
-        "volunteers visit those who cannot come down.",
+        "为老年住户准备茶点并提供免费健康检查；志愿者上门看望行动不便的老人。",
     ),
     (
         9,
-        "Children's painting afternoon",
+        "少儿绘画活动",
         "children",
         1500.0,
         30,
-        "Children paint the plaza of their dreams; the drawings are shown "
-        "in the mall's atrium for a month.",
+        "孩子们画出心中的梦想广场，作品在商场中庭展出一个月。",
     ),
     (
         24,
-        "Community sports meet",
+        "社区趣味运动会",
         "all",
         4000.0,
         120,
-        "Relay races, tug of war and family games on the square.",
+        "在广场举行接力赛、拔河和亲子游戏。",
     ),
     (
         40,
-        "Residents' talent show",
+        "住户才艺展演",
         "all",
         5000.0,
         200,
-        "Singing, dancing and calligraphy by the residents, with a lucky draw.",
+        "住户表演唱歌、舞蹈和书法，现场还有幸运抽奖。",
     ),
 ]
 
 # The past event's detailed budget and what was really spent.
 DEMO_BUDGET = [
-    ("Tea, fruit and cakes", 1200.0),
-    ("Gifts for the elderly", 1000.0),
-    ("Health check by the community clinic", 800.0),
+    ("茶水、水果和点心", 1200.0),
+    ("敬老礼品", 1000.0),
+    ("社区卫生服务站健康检查", 800.0),
 ]
 DEMO_COSTS = [
-    ("Tea, fruit and cakes", 1150.0),
-    ("Gifts for the elderly (40 thermos cups)", 980.0),
+    ("茶水、水果和点心", 1150.0),
+    ("敬老礼品（保温杯40个）", 980.0),
 ]
 
 
@@ -98,7 +96,7 @@ class PropertyCommunityEventDemo(models.AbstractModel):
                         max(today + timedelta(days=offset), first), last
                     ),
                     "organizer_ids": [Command.set(organisers.ids)],
-                    "organizing_departments": "Service desk, Security, Cleaning",
+                    "organizing_departments": "客服中心、安保部、保洁部",
                 }
             )
             for offset, theme, audience, budget, seats, purpose in DEMO_EVENTS
@@ -184,8 +182,8 @@ class PropertyCommunityEventDemo(models.AbstractModel):
         self._demo_move(event, today + timedelta(days=-12))
         event.action_set_done()
         comments = [
-            ("5", "Lovely afternoon, thank you for the health check."),
-            ("4", "Good tea; a bit crowded at the start."),
+            ("5", "很愉快的下午，谢谢你们的健康检查。"),
+            ("4", "茶很好喝；开始时有点挤。"),
             ("5", False),
         ]
         attended = registrations.filtered(lambda r: r.state == "done")

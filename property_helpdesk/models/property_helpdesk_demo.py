@@ -14,12 +14,12 @@ DEMO_SIGNATURE = base64.b64encode(
 
 # (day offset, kind, unit code, summary, category xmlid, outcome)
 DEMO_ITEMS = [
-    (-29, "service", "C-202", "Kitchen tap leaking", "category_plumbing", "closed"),
+    (-29, "service", "C-202", "厨房水龙头漏水", "category_plumbing", "closed"),
     (
         -28,
         "complaint",
         "A-104",
-        "Toilets on floor 1 dirty at noon",
+        "一楼卫生间中午不干净",
         "category_cleaning",
         "closed",
     ),
@@ -27,7 +27,7 @@ DEMO_ITEMS = [
         -27,
         "praise",
         "C-404",
-        "Thanks to the night guard for finding my keys",
+        "感谢夜班保安帮我找到钥匙",
         None,
         "praise",
     ),
@@ -35,7 +35,7 @@ DEMO_ITEMS = [
         -26,
         "service",
         "D-602",
-        "Gas smell near the meter",
+        "燃气表附近有燃气味",
         "category_outside",
         "referred",
     ),
@@ -43,7 +43,7 @@ DEMO_ITEMS = [
         -25,
         "suggestion",
         "B-701",
-        "Add bicycle racks at the office entrance",
+        "建议在写字楼入口增设自行车停放架",
         None,
         "pending",
     ),
@@ -51,7 +51,7 @@ DEMO_ITEMS = [
         -24,
         "service",
         "B-902",
-        "Air conditioning not cooling",
+        "空调不制冷",
         "category_electrical",
         "closed",
     ),
@@ -59,7 +59,7 @@ DEMO_ITEMS = [
         -22,
         "complaint",
         "C-604",
-        "Water still leaking after the repair",
+        "维修后仍然漏水",
         "category_plumbing",
         "second_round",
     ),
@@ -67,17 +67,17 @@ DEMO_ITEMS = [
         -21,
         "service",
         "A-401",
-        "Escalator at the cinema entrance stopped",
+        "影院入口扶梯停运",
         "category_lift",
         "closed",
     ),
-    (-20, "suggestion", "C-804", "Paint the lobby pink", None, "invalid"),
-    (-18, "service", "D-204", "Corridor light broken", "category_electrical", "closed"),
+    (-20, "suggestion", "C-804", "建议把大堂刷成粉色", None, "invalid"),
+    (-18, "service", "D-204", "楼道灯坏了", "category_electrical", "closed"),
     (
         -17,
         "complaint",
         "A-206",
-        "Parking attendant was rude",
+        "停车场管理员态度恶劣",
         "category_security",
         "invalid_complaint",
     ),
@@ -85,16 +85,16 @@ DEMO_ITEMS = [
         -15,
         "service",
         "C-1004",
-        "Roof water seepage in the top floor",
+        "顶层屋面渗水",
         "category_structure",
         "done",
     ),
-    (-14, "praise", "B-1103", "Cleaning team very thorough", None, "praise"),
+    (-14, "praise", "B-1103", "保洁团队打扫得很仔细", None, "praise"),
     (
         -12,
         "complaint",
         "D-1002",
-        "Noise from renovation after 20:00",
+        "晚上8点后仍有装修噪音",
         "category_security",
         "solution",
     ),
@@ -102,7 +102,7 @@ DEMO_ITEMS = [
         -11,
         "service",
         "C-1202",
-        "Blocked floor drain on the balcony",
+        "阳台地漏堵塞",
         "category_plumbing",
         "in_progress",
     ),
@@ -110,7 +110,7 @@ DEMO_ITEMS = [
         -9,
         "suggestion",
         "A-303",
-        "Longer opening hours for the car park",
+        "建议延长停车场开放时间",
         None,
         "dispatched",
     ),
@@ -118,7 +118,7 @@ DEMO_ITEMS = [
         -8,
         "service",
         "D-1404",
-        "Door lock of the bin room broken",
+        "垃圾房门锁损坏",
         "category_security",
         "closed",
     ),
@@ -126,7 +126,7 @@ DEMO_ITEMS = [
         -6,
         "complaint",
         "C-1402",
-        "Lift stops between floors",
+        "电梯停在两层之间",
         "category_lift",
         "investigating",
     ),
@@ -134,25 +134,25 @@ DEMO_ITEMS = [
         -5,
         "service",
         "B-1301",
-        "Water dispenser leaking",
+        "饮水机漏水",
         "category_plumbing",
         "returned",
     ),
-    (-3, "service", "C-1604", "Bathroom fan noisy", "category_electrical", "assigned"),
+    (-3, "service", "C-1604", "卫生间排风扇噪音大", "category_electrical", "assigned"),
     (
         -4,
         "service",
         "A-108",
-        "Shop sign wiring needs a licensed contractor",
+        "店招线路需持证电工施工",
         "category_electrical",
         "returned_referred",
     ),
-    (-4, "inquiry", "B-701", "When is the water off next week?", None, "answered"),
+    (-4, "inquiry", "B-701", "下周什么时候停水？", None, "answered"),
     (
         -2,
         "inquiry",
         "C-202",
-        "May I install an awning over the balcony?",
+        "阳台可以加装遮阳篷吗？",
         None,
         "promised",
     ),
@@ -160,7 +160,7 @@ DEMO_ITEMS = [
         -2,
         "complaint",
         "A-208",
-        "Music too loud in the atrium",
+        "中庭音乐太吵",
         "category_security",
         "new",
     ),
@@ -168,16 +168,16 @@ DEMO_ITEMS = [
         -1,
         "service",
         "D-1602",
-        "Water pressure low in the morning",
+        "早上水压低",
         "category_plumbing",
         "new",
     ),
-    (-1, "suggestion", "C-1002", "Install a parcel locker", None, "new"),
+    (-1, "suggestion", "C-1002", "建议安装快递柜", None, "new"),
     (
         0,
         "service",
         "A-107",
-        "Shop shutter stuck half open",
+        "店铺卷帘门卡在半开位置",
         "category_electrical",
         "new",
     ),
@@ -185,7 +185,7 @@ DEMO_ITEMS = [
 
 
 class PropertyHelpdeskDemo(models.AbstractModel):
-    """Builds the service desk demo: a realistic month at Wanjia Plaza,
+    """Builds the service desk demo: a realistic month at Wanjia Plaza (万家广场),
     every kind of item in every state, by running the real flows."""
 
     _name = "property.helpdesk.demo"
@@ -211,7 +211,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                     "site_id": site.id,
                     "unit_id": unit.id,
                     "summary": summary,
-                    "description": f"<p>{summary}.</p>",
+                    "description": f"<p>{summary}。</p>",
                     "key_points": summary,
                     "received_at": received,
                     "category_id": category
@@ -220,7 +220,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                 }
             )
             if not ticket.partner_id:
-                ticket.contact_name = "Walk-in customer"
+                ticket.contact_name = "来访客户"
             self._demo_play(ticket, outcome, received, supervisor)
             if outcome != "new":
                 # the desk answered within the hour, not at install time
@@ -256,32 +256,32 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                     "summary": summary,
                     "site_id": site.id,
                     "department_id": department.id,
-                    "issue_description": f"<p>{summary}.</p>",
+                    "issue_description": f"<p>{summary}。</p>",
                     "due_date": today + timedelta(days=days),
                 }
                 for summary, department, days in (
-                    ("Basement car park lights left on all day", engineering, 5),
-                    ("Bins at gate 2 overflowing at weekends", cleaning, 3),
-                    ("Guards let delivery vans park in the fire lane", security, 2),
-                    ("Lobby floor slippery after mopping", cleaning, -5),
+                    ("地下停车场灯光全天常亮", engineering, 5),
+                    ("周末2号门垃圾桶满溢", cleaning, 3),
+                    ("保安放任送货车停在消防通道", security, 2),
+                    ("大堂拖地后地面湿滑", cleaning, -5),
                 )
             ]
         )
         lights, bins, vans, floor = slips
         (lights | bins | vans | floor).action_send()
         for slip, measures in (
-            (bins, "Extra collection on Saturday and Sunday"),
-            (vans, "Brief every shift; cones at the fire lane"),
-            (floor, "Wet-floor signs and mopping outside rush hours"),
+            (bins, "周六、周日增加一次清运"),
+            (vans, "每班交底；消防通道摆放锥桶"),
+            (floor, "摆放小心地滑标识，避开高峰时段拖地"),
         ):
             slip.sudo().write({"corrective_measures": measures})
             slip.sudo().action_propose_measures()
         for slip in (vans, floor):
-            slip.sudo().write({"rectification_note": "Done as proposed"})
+            slip.sudo().write({"rectification_note": "已按方案完成"})
             slip.sudo().action_rectified()
-        floor.inspection_remarks = "Signs missing at the east entrance"
+        floor.inspection_remarks = "东入口未摆放标识"
         floor.action_inspect_failed()
-        floor.sudo().write({"rectification_note": "Signs added at both entrances"})
+        floor.sudo().write({"rectification_note": "两个入口均已补放标识"})
         floor.sudo().action_rectified()
         floor.action_inspect_passed()
         floor.action_file()
@@ -300,10 +300,10 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                     "received_at": now - timedelta(hours=hours),
                 }
                 for item_type, code, sender, description, hours in (
-                    ("parcel", "C-202", "SF Express", "Small box", 3),
-                    ("document", "A-104", "Tax Bureau", "Registered letter", 26),
-                    ("parcel", "B-701", "JD Logistics", "Two cartons", 50),
-                    ("fax", "A-401", "Head office", "Two pages", 5),
+                    ("parcel", "C-202", "顺丰速运", "小纸箱", 3),
+                    ("document", "A-104", "税务局", "挂号信", 26),
+                    ("parcel", "B-701", "京东物流", "两个纸箱", 50),
+                    ("fax", "A-401", "总部", "两页", 5),
                 )
                 if code in units
             ]
@@ -312,7 +312,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         for entry in handed:
             entry.write(
                 {
-                    "handed_over_to": entry.partner_id.name or "Tenant",
+                    "handed_over_to": entry.partner_id.name or "住户",
                     "signature": DEMO_SIGNATURE,
                 }
             )
@@ -327,8 +327,8 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                     "arrived_at": now - timedelta(hours=hours),
                 }
                 for name, purpose, digits, hours in (
-                    ("Mr. Huang", "Job interview at Bluewave Software", "1234", 2),
-                    ("Ms. Qian", "Visiting a resident of Residence C", "5678", 1),
+                    ("黄先生", "到蓝波软件面试", "1234", 2),
+                    ("钱女士", "拜访C座住户", "5678", 1),
                 )
             ]
         )
@@ -336,14 +336,14 @@ class PropertyHelpdeskDemo(models.AbstractModel):
     def _demo_campaign(self, site, agent):
         campaign = self.env["property.callback.campaign"].create(
             {
-                "name": "Mid-Autumn Festival call-backs",
+                "name": "中秋节回访",
                 "campaign_type": "festival",
                 "site_id": site.id,
                 "user_id": agent.id,
                 "sample_size": 6,
                 "question_ids": [
-                    Command.create({"name": "Are you satisfied with our service?"}),
-                    Command.create({"name": "What should we improve first?"}),
+                    Command.create({"name": "您对我们的服务满意吗？"}),
+                    Command.create({"name": "您认为我们最需要改进哪一方面？"}),
                 ],
             }
         )
@@ -351,13 +351,13 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         for callback, level in zip(
             campaign.callback_ids[:4], ("5", "4", "5", "3"), strict=False
         ):
-            callback.answer_ids[:1].answer = "Yes" if level >= "4" else "Not really"
-            callback.write({"satisfaction": level, "comment": "Festival call"})
+            callback.answer_ids[:1].answer = "满意" if level >= "4" else "不太满意"
+            callback.write({"satisfaction": level, "comment": "节日回访"})
             if level < "4":
                 # an unsatisfied answer becomes a follow-up item
                 callback.write(
                     {
-                        "comment": "The lobby lights are too dim in the evening",
+                        "comment": "晚上大堂灯光太暗",
                         "follow_up_kind": "service",
                     }
                 )
@@ -372,11 +372,13 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         if outcome == "new":
             return
         if outcome == "referred":
-            ticket.write({"referral_id": directory.id, "reply": "Gave the gas hotline"})
+            ticket.write(
+                {"referral_id": directory.id, "reply": "已告知燃气公司服务热线"}
+            )
             ticket.action_refer()
             self._demo_callback(ticket, "5", later + timedelta(days=1))
         elif outcome == "answered":
-            ticket.reply = "Tuesday 9:00-12:00, the notice is in the lobby"
+            ticket.reply = "周二9:00-12:00，通知已张贴在大堂"
             ticket.action_answer()
         elif outcome == "promised":
             ticket.promised_date = received + timedelta(days=2)
@@ -389,7 +391,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         elif outcome == "pending":
             ticket.write(
                 {
-                    "reply": "Planned with next year's budget",
+                    "reply": "已列入明年预算计划",
                     "review_date": received.date() + timedelta(days=90),
                     "department_id": self.env.ref(
                         "property_helpdesk.department_engineering"
@@ -400,8 +402,8 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         elif outcome == "invalid":
             ticket.write(
                 {
-                    "judgement_reason": "Lobby colours are decided by the owners",
-                    "reply": "Explained, with thanks for the idea",
+                    "judgement_reason": "大堂颜色由业主决定",
+                    "reply": "已解释，并感谢您的建议",
                 }
             )
             ticket.action_judge_invalid()
@@ -409,8 +411,8 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         elif outcome == "invalid_complaint":
             ticket.write(
                 {
-                    "judgement_reason": "Camera shows a polite exchange",
-                    "reply": "Apologised for the inconvenience and explained",
+                    "judgement_reason": "监控显示双方交流礼貌",
+                    "reply": "已致歉并作解释",
                 }
             )
             ticket.action_judge_invalid()
@@ -431,9 +433,9 @@ class PropertyHelpdeskDemo(models.AbstractModel):
             return
         if outcome in ("returned", "returned_referred"):
             work_order.return_reason = (
-                "The sign's wiring is on the power company's side"
+                "店招线路属于供电公司管辖"
                 if outcome == "returned_referred"
-                else "The dispenser belongs to the water supplier"
+                else "饮水机属于送水公司"
             )
             work_order.action_return_to_desk()
             if outcome == "returned_referred":
@@ -443,7 +445,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
                         "referral_id": self.env.ref(
                             "property_helpdesk.directory_power"
                         ).id,
-                        "reply": "Gave the power company's service number",
+                        "reply": "已告知供电公司服务电话",
                     }
                 )
                 ticket.action_refer()
@@ -468,8 +470,8 @@ class PropertyHelpdeskDemo(models.AbstractModel):
             return
         solutions = self.env["property.complaint.solution"].create(
             [
-                {"ticket_id": ticket.id, "name": "Fix it at the source"},
-                {"ticket_id": ticket.id, "name": "Temporary measure, then review"},
+                {"ticket_id": ticket.id, "name": "从源头彻底解决"},
+                {"ticket_id": ticket.id, "name": "先采取临时措施，再复查"},
             ]
         )
         ticket.action_submit_solutions()
@@ -487,10 +489,10 @@ class PropertyHelpdeskDemo(models.AbstractModel):
     def _demo_complete(self, work_order, when):
         work_order.write(
             {
-                "work_done": "<p>Repaired and tested with the customer.</p>",
+                "work_done": "<p>已修复，并与客户一起测试。</p>",
                 "time_spent": 1.5,
                 "signature": DEMO_SIGNATURE,
-                "signed_by": work_order.partner_id.name or "Customer",
+                "signed_by": work_order.partner_id.name or "客户",
                 "satisfaction": "5",
             }
         )
@@ -501,7 +503,7 @@ class PropertyHelpdeskDemo(models.AbstractModel):
         callback = ticket.callback_ids.filtered(lambda c: c.state == "todo")[:1]
         if not callback:
             return
-        callback.write({"satisfaction": satisfaction, "comment": "Called back"})
+        callback.write({"satisfaction": satisfaction, "comment": "已回访"})
         callback.action_done()
         callback.write({"done_at": when})
         if ticket.state == "closed":

@@ -79,132 +79,144 @@ COMPLAINT_CATEGORIES = [
 ]
 SUMMARIES = {
     "category_plumbing": [
-        "Kitchen tap leaking",
-        "Blocked floor drain",
-        "Toilet cistern running",
-        "Low water pressure",
-        "Water stain on the ceiling",
+        "厨房水龙头漏水",
+        "地漏堵塞",
+        "马桶水箱长流水",
+        "水压低",
+        "天花板有水渍",
     ],
     "category_electrical": [
-        "Corridor light broken",
-        "Socket without power",
-        "Air conditioning not cooling",
-        "Circuit breaker trips",
-        "Bathroom fan noisy",
+        "楼道灯坏了",
+        "插座没电",
+        "空调不制冷",
+        "空气开关跳闸",
+        "卫生间排风扇噪音大",
     ],
     "category_lift": [
-        "Lift stops between floors",
-        "Escalator stopped",
-        "Lift door does not close",
+        "电梯停在两层之间",
+        "扶梯停运",
+        "电梯门关不上",
     ],
     "category_structure": [
-        "Roof water seepage",
-        "Crack in the balcony wall",
-        "Window frame leaking in the rain",
+        "屋面渗水",
+        "阳台墙面开裂",
+        "下雨时窗框漏水",
     ],
     "category_cleaning": [
-        "Bins overflowing",
-        "Stairwell not cleaned",
-        "Toilets dirty at noon",
-        "Smell in the garbage room",
+        "垃圾桶满溢",
+        "楼梯间没有打扫",
+        "中午卫生间不干净",
+        "垃圾房有异味",
     ],
     "category_security": [
-        "Noise from renovation after 20:00",
-        "Car parked in the fire lane",
-        "Door lock of the bin room broken",
-        "Stranger in the car park",
+        "晚上8点后仍有装修噪音",
+        "有车辆占用消防通道",
+        "垃圾房门锁损坏",
+        "停车场有可疑人员",
     ],
     "category_service": [
-        "Front desk did not answer the phone",
-        "Staff was rude at the counter",
-        "Parcel handed to the wrong person",
+        "前台电话无人接听",
+        "柜台工作人员态度恶劣",
+        "快递被交给了别人",
     ],
     "suggestion": [
-        "Install a parcel locker",
-        "Longer opening hours for the car park",
-        "More bicycle racks",
-        "Plant trees along the south path",
-        "Charging points for electric cars",
+        "建议安装快递柜",
+        "建议延长停车场开放时间",
+        "建议增设自行车停放架",
+        "建议在南侧小路种树",
+        "建议增设电动汽车充电桩",
     ],
     "praise": [
-        "Thanks to the night guard",
-        "Cleaning team very thorough",
-        "Quick repair of the water heater",
-        "Friendly help at the front desk",
+        "感谢夜班保安",
+        "保洁团队打扫得很仔细",
+        "热水器修得很及时",
+        "前台服务热情周到",
     ],
 }
 
-SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin"
-GIVEN_NAMES = (
-    "Wei Fang Na Min Jing Li Qiang Lei Jun Yang Yong Yan Jie Tao Ming Chao Xia "
-    "Ping Gang Hui Hua Bo Lan Ying Hao Xin"
+# Residents' names in Chinese, with the pinyin of their e-mail addresses.
+SURNAMES = dict(
+    zip(
+        "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He "
+        "Lin".split(),
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林",
+        strict=True,
+    )
+)
+GIVEN_NAMES = dict(
+    zip(
+        "Wei Fang Na Min Jing Li Qiang Lei Jun Yang Yong Yan Jie Tao Ming Chao Xia "
+        "Ping Gang Hui Hua Bo Lan Ying Hao Xin".split(),
+        "伟芳娜敏静丽强磊军洋勇艳杰涛明超霞平刚慧华波兰英浩欣",
+        strict=True,
+    )
 )
 SHOP_NAMES = (
-    "Jade Garden Tea House, Golden Noodle, Happy Kids Toys, Blue Sky Optics, "
-    "Spring Flower Shop, Lucky Star Bakery, Red Lantern Hotpot, Silk Road "
-    "Fashion, Bamboo Pharmacy, Sunrise Electronics, Panda Books, Orchid Beauty"
-)
+    "玉园茶馆 金记面馆 开心宝贝玩具 蓝天眼镜 春花花店 福星面包房 红灯笼火锅 "
+    "丝路时装 竹林大药房 旭日电器 熊猫书店 兰花美容"
+).split()
 OFFICE_NAMES = (
-    "Bluewave Software, Harmony Law Office, Eastern Trade Consulting, Pearl "
-    "River Logistics, Summit Accounting, Lotus Design Studio, Great Wall "
-    "Insurance Agency, Phoenix Education, Yangtze Engineering"
-)
+    "蓝波软件 和谐律师事务所 东方贸易咨询 珠江物流 高峰会计师事务所 "
+    "莲花设计工作室 长城保险代理 凤凰教育 扬子工程"
+).split()
+# Household members are named after the tenant and their relation.
+RELATIONS = {"self": "本人", "spouse": "配偶", "child": "子女", "parent": "父母"}
 
 # Scenario staff: key -> (login, name, groups, department xmlid suffix).
 STAFF = {
-    "agent": ("wj.agent", "Zhou Min", ["property_tenant.group_property_agent"], None),
-    "agent2": ("wj.agent2", "Wu Jing", ["property_tenant.group_property_agent"], None),
+    "agent": ("wj.agent", "周敏", ["property_tenant.group_property_agent"], None),
+    "agent2": ("wj.agent2", "吴静", ["property_tenant.group_property_agent"], None),
     "supervisor": (
         "wj.supervisor",
-        "Zheng Hao",
+        "郑浩",
         ["property_tenant.group_property_supervisor"],
         None,
     ),
     "billing": (
         "wj.billing",
-        "Sun Li",
+        "孙丽",
         ["property_billing.group_property_billing_manager"],
         None,
     ),
     "collector": (
         "wj.collector",
-        "He Ping",
+        "何平",
         ["property_billing.group_property_fee_collector"],
         None,
     ),
     "officer": (
         "wj.community",
-        "Ma Lan",
+        "马兰",
         ["property_community.group_property_community_officer"],
         None,
     ),
     "tech_engineering_1": (
         "wj.tech.eng1",
-        "Guo Qiang",
+        "郭强",
         ["property_helpdesk.group_property_technician"],
         "department_engineering",
     ),
     "tech_engineering_2": (
         "wj.tech.eng2",
-        "Lin Tao",
+        "林涛",
         ["property_helpdesk.group_property_technician"],
         "department_engineering",
     ),
     "tech_cleaning": (
         "wj.tech.clean",
-        "Hu Xia",
+        "胡霞",
         ["property_helpdesk.group_property_technician"],
         "department_cleaning",
     ),
     "tech_security": (
         "wj.tech.sec",
-        "Xu Gang",
+        "徐刚",
         ["property_helpdesk.group_property_technician"],
         "department_security",
     ),
     "tech_service": (
         "wj.tech.desk",
-        "Zhu Ying",
+        "朱英",
         ["property_helpdesk.group_property_technician"],
         "department_service",
     ),
@@ -268,15 +280,13 @@ def building_layout(n_units):
     offices = max(1, round(n_units * 0.20))
     homes = max(1, n_units - shops - offices)
     layout = [
-        ("M", "Shopping Mall", "shop", SHOPS_PER_FLOOR, shops),
-        ("T", "Office Tower", "office", OFFICES_PER_FLOOR, offices),
+        ("M", "购物中心", "shop", SHOPS_PER_FLOOR, shops),
+        ("T", "写字楼", "office", OFFICES_PER_FLOOR, offices),
     ]
     index = 1
     while homes > 0:
         count = min(homes, HOMES_PER_BUILDING)
-        layout.append(
-            (f"R{index}", f"Residence {index}", "home", HOMES_PER_FLOOR, count)
-        )
+        layout.append((f"R{index}", f"住宅{index}号楼", "home", HOMES_PER_FLOOR, count))
         homes -= count
         index += 1
     return layout
@@ -456,6 +466,8 @@ class PropertyDemoScenario(models.AbstractModel):
     def _staff(self, company):
         """The scenario's staff (created once per database, by login)."""
         Users = self.env["res.users"]
+        # the staff works in Chinese where the database has it
+        lang = {"lang": "zh_CN"} if self._chinese_active() else {}
         staff = {}
         for key, (login, name, groups, department) in STAFF.items():
             user = Users.with_context(active_test=False).search(
@@ -468,6 +480,7 @@ class PropertyDemoScenario(models.AbstractModel):
                         "login": login,
                         "email": f"{login}@wanjia.example",
                         "notification_type": "inbox",
+                        **lang,
                         "company_id": company.id,
                         "company_ids": [Command.set(company.ids)],
                         "groups_id": [
@@ -492,11 +505,11 @@ class PropertyDemoScenario(models.AbstractModel):
         if not site:
             site = self.env["property.site"].create(
                 {
-                    "name": "Wanjia Plaza",
+                    "name": "万家广场",
                     "code": site_code,
                     "company_id": company.id,
-                    "street": "88 Renmin Road",
-                    "city": "Hangzhou",
+                    "street": "人民路88号",
+                    "city": "杭州市",
                     "zip": "310000",
                     "country_id": self.env.ref("base.cn").id,
                     "check_interval": 3,
@@ -556,30 +569,33 @@ class PropertyDemoScenario(models.AbstractModel):
     # Tenant archive
     # ------------------------------------------------------------------
     def _tenant_vals(self, rng, usage, index):
-        surnames, given = SURNAMES.split(), GIVEN_NAMES.split()
+        surnames, given = list(SURNAMES), list(GIVEN_NAMES)
         phone = (
             f"+86 13{rng.randint(0, 9)} {rng.randint(1000, 9999)} {index % 10000:04d}"
         )
         if usage == "home":
-            name = f"{rng.choice(surnames)} {rng.choice(given)}"
+            surname, given_name = rng.choice(surnames), rng.choice(given)
             return {
-                "name": name,
+                "name": SURNAMES[surname] + GIVEN_NAMES[given_name],
                 "phone": phone if rng.random() < 0.96 else False,
                 "email": (
-                    f"{name.lower().replace(' ', '.')}.{index}@resident.example"
+                    f"{surname.lower()}.{given_name.lower()}.{index}@resident.example"
                     if rng.random() < 0.6
                     else False
                 ),
             }
         names = SHOP_NAMES if usage == "shop" else OFFICE_NAMES
-        brand = rng.choice([n.strip() for n in names.split(",")])
+        brand = rng.choice(names)
         return {
-            "name": f"{brand} ({index})",
+            "name": f"{brand}（{index}）",
             "is_company": True,
             "phone": phone if rng.random() < 0.97 else False,
             "email": f"contact{index}@{usage}.example" if rng.random() < 0.8 else False,
             "vat": f"91330100{index:010d}" if rng.random() < 0.9 else False,
         }
+
+    def _chinese_active(self):
+        return "zh_CN" in dict(self.env["res.lang"].get_installed())
 
     def _occupancies(self, world):
         """Most units occupied since before the period; some tenants move
@@ -614,9 +630,12 @@ class PropertyDemoScenario(models.AbstractModel):
                     )
                 continue
             plans.append((unit, kind, move_in, None))
+        # the tenants read Chinese (their bills too) where the database
+        # has it, as in the demo data
+        lang = {"lang": "zh_CN"} if self._chinese_active() else {}
         partners = self.env["res.partner"].create(
             [
-                self._tenant_vals(rng, unit.usage, index)
+                {**self._tenant_vals(rng, unit.usage, index), **lang}
                 for index, (unit, *_rest) in enumerate(plans, start=1)
             ]
         )
@@ -632,7 +651,7 @@ class PropertyDemoScenario(models.AbstractModel):
                         members.append(
                             Command.create(
                                 {
-                                    "name": f"{partner.name} ({relation})",
+                                    "name": f"{partner.name}（{RELATIONS[relation]}）",
                                     "relation": relation,
                                     "birth_year": rng.randint(1945, 2020),
                                 }
@@ -641,7 +660,7 @@ class PropertyDemoScenario(models.AbstractModel):
             elif rng.random() < 0.8:
                 members.append(
                     Command.create(
-                        {"name": f"Manager of {partner.name}", "relation": "manager"}
+                        {"name": f"{partner.name}负责人", "relation": "manager"}
                     )
                 )
             emergency = rng.random() < 0.92
@@ -655,7 +674,7 @@ class PropertyDemoScenario(models.AbstractModel):
                     "move_in_date": move_in,
                     "member_ids": members,
                     "emergency_contact_name": emergency
-                    and f"Contact of {partner.name}",
+                    and f"{partner.name}的紧急联系人",
                     "emergency_contact_phone": emergency
                     and f"+86 139 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
                 }
@@ -696,11 +715,11 @@ class PropertyDemoScenario(models.AbstractModel):
         date_to = world["date_to"]
         vals_list = []
         for occupancy in world["occupancies"]:
-            wanted = [(contract, "Occupancy contract", 0.96)]
+            wanted = [(contract, "入住合同", 0.96)]
             if occupancy.tenant_kind == "resident":
-                wanted.append((id_card, "Identity card", 0.94))
+                wanted.append((id_card, "身份证", 0.94))
             else:
-                wanted.append((license_type, "Business licence", 0.95))
+                wanted.append((license_type, "营业执照", 0.95))
             for doc_type, name, share in wanted:
                 if rng.random() >= share:
                     continue
@@ -749,7 +768,7 @@ class PropertyDemoScenario(models.AbstractModel):
                     "site_id": site.id,
                     "unit_id": plan["unit"].id if plan["unit"] else False,
                     "summary": plan["summary"],
-                    "description": f"<p>{plan['summary']}.</p>",
+                    "description": f"<p>{plan['summary']}。</p>",
                     "key_points": plan["summary"],
                     "received_at": plan["received"],
                     "category_id": category.id if category else False,
@@ -758,7 +777,7 @@ class PropertyDemoScenario(models.AbstractModel):
                     "user_id": (agent if plan["agent"] else agent2).id,
                 }
                 if not plan["unit"]:
-                    vals["contact_name"] = "Walk-in customer"
+                    vals["contact_name"] = "来访客户"
                 vals_list.append(vals)
             tickets = Ticket.create(vals_list)
             for ticket, plan in zip(tickets, batch, strict=True):
@@ -866,7 +885,7 @@ class PropertyDemoScenario(models.AbstractModel):
             ticket.write(
                 {
                     "referral_id": self.env.ref("property_helpdesk.directory_gas").id,
-                    "reply": "Gave the service's hotline",
+                    "reply": "已告知相关单位服务热线",
                 }
             )
             ticket.action_refer()
@@ -875,13 +894,13 @@ class PropertyDemoScenario(models.AbstractModel):
             if at(hours=next(delays)):
                 self._callback(ticket, "5", clock[0], stamps)
         elif kind == "service" and outcome == "cancel":
-            ticket.write({"cancel_reason": "Registered twice by the customer"})
+            ticket.write({"cancel_reason": "客户重复登记"})
             ticket.with_user(supervisor).sudo().action_cancel()
         elif kind in ("complaint", "suggestion") and outcome == "invalid":
             ticket.write(
                 {
-                    "judgement_reason": "Outside the property company's duties",
-                    "reply": "Explained, with thanks for telling us",
+                    "judgement_reason": "不属于物业公司职责范围",
+                    "reply": "已解释，感谢您的反映",
                 }
             )
             ticket.action_judge_invalid()
@@ -892,7 +911,7 @@ class PropertyDemoScenario(models.AbstractModel):
         elif kind == "suggestion" and outcome == "pending":
             ticket.write(
                 {
-                    "reply": "Planned with next year's budget",
+                    "reply": "已列入明年预算计划",
                     "review_date": clock[0].date() + timedelta(days=90),
                     "department_id": self.env.ref(
                         "property_helpdesk.department_engineering"
@@ -928,8 +947,8 @@ class PropertyDemoScenario(models.AbstractModel):
                 return
             solutions = self.env["property.complaint.solution"].create(
                 [
-                    {"ticket_id": ticket.id, "name": "Fix it at the source"},
-                    {"ticket_id": ticket.id, "name": "Temporary measure, then review"},
+                    {"ticket_id": ticket.id, "name": "从源头彻底解决"},
+                    {"ticket_id": ticket.id, "name": "先采取临时措施，再复查"},
                 ]
             )
             ticket.action_submit_solutions()
@@ -962,7 +981,7 @@ class PropertyDemoScenario(models.AbstractModel):
             if rounds == 2:
                 # the technician finds it is not ours: back to the desk,
                 # which sends it to the right department
-                work_order.return_reason = "Belongs to another department"
+                work_order.return_reason = "属于其他部门的工作"
                 work_order.action_return_to_desk()
                 rounds = 1
                 ticket.department_id = self.env.ref(
@@ -978,12 +997,12 @@ class PropertyDemoScenario(models.AbstractModel):
                 return
             work_order.write(
                 {
-                    "work_done": "<p>Repaired and tested with the customer.</p>",
+                    "work_done": "<p>已修复，并与客户一起测试。</p>",
                     "time_spent": round(
                         (clock[0] - stamp["started_at"]).total_seconds() / 3600, 2
                     ),
                     "signature": SIGNATURE,
-                    "signed_by": ticket.partner_id.name or "Customer",
+                    "signed_by": ticket.partner_id.name or "客户",
                     "satisfaction": "5" if level >= "4" else "3",
                 }
             )
@@ -1005,7 +1024,7 @@ class PropertyDemoScenario(models.AbstractModel):
         callback.write(
             {
                 "satisfaction": level,
-                "comment": "Satisfied" if level >= "4" else "Not solved to my liking",
+                "comment": "满意" if level >= "4" else "问题没有解决好",
             }
         )
         callback.action_done()
@@ -1058,15 +1077,15 @@ class PropertyDemoScenario(models.AbstractModel):
                 continue
             campaign = self.env["property.callback.campaign"].create(
                 {
-                    "name": f"Festival call-backs {day:%Y-%m}",
+                    "name": f"节日回访 {day:%Y-%m}",
                     "campaign_type": "festival",
                     "site_id": site.id,
                     "date": day,
                     "user_id": caller.id,
                     "sample_size": max(5, active // 10),
                     "question_ids": [
-                        Command.create({"name": "Are you satisfied with our service?"}),
-                        Command.create({"name": "What should we improve first?"}),
+                        Command.create({"name": "您对我们的服务满意吗？"}),
+                        Command.create({"name": "您认为我们最需要改进哪一方面？"}),
                     ],
                 }
             )
@@ -1078,8 +1097,8 @@ class PropertyDemoScenario(models.AbstractModel):
                 )
                 if when > world["now"]:
                     continue
-                callback.answer_ids[:1].answer = "Yes" if level >= "4" else "Not really"
-                callback.write({"satisfaction": level, "comment": "Festival call"})
+                callback.answer_ids[:1].answer = "满意" if level >= "4" else "不太满意"
+                callback.write({"satisfaction": level, "comment": "节日回访"})
                 if level < "4":
                     # an unsatisfied answer leads to a follow-up item
                     callback.follow_up_kind = "service"
@@ -1107,7 +1126,7 @@ class PropertyDemoScenario(models.AbstractModel):
             date_to = month_end(months[min(start_index + 2, len(months) - 1)])
             survey = self.env["property.satisfaction.survey"].create(
                 {
-                    "name": f"{site.name} satisfaction {date_from:%Y-%m}",
+                    "name": f"{site.name}满意度调查 {date_from:%Y-%m}",
                     "survey_id": questionnaire.id,
                     "site_id": site.id,
                     "date_from": date_from,
@@ -1253,7 +1272,7 @@ class PropertyDemoScenario(models.AbstractModel):
             return item
         product = self.env["product.product"].create(
             {
-                "name": "Parking Space Fee",
+                "name": "车位管理费",
                 "type": "service",
                 "default_code": "PARK",
                 "categ_id": management.product_id.categ_id.id,
@@ -1263,11 +1282,11 @@ class PropertyDemoScenario(models.AbstractModel):
         )
         return Item.create(
             {
-                "name": "Parking Space",
+                "name": "车位管理费",
                 "code": "PARK",
                 "kind": "fixed",
                 "sequence": 5,
-                "uom_name": "space",
+                "uom_name": "车位",
                 "product_id": product.id,
                 "company_id": company.id,
             }
