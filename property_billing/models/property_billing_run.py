@@ -61,6 +61,10 @@ QUIET = {
 }
 
 
+class _SameErrorMissing(Exception):
+    """The collection passed in the user's language (rolled back)."""
+
+
 class PropertyBillingRun(models.Model):
     """A billing run (收费批次) of a site for one month: preview the charges
     of every billing plan, generate one draft invoice per payer, post them."""
@@ -298,6 +302,21 @@ class PropertyBillingRun(models.Model):
             return cycle_start, billed[0], billed[1]
         return None
 
+    def _error_in_user_language(self, plan, ctx, error):
+        """``error``, raised while collecting ``plan``'s charges in the
+        payer's language, as the run's user reads it: the same collection
+        in the user's language raises it again (nothing is kept)."""
+        if (plan.payer_id.lang or self.env.lang) == self.env.lang:
+            return error
+        try:
+            with self.env.cr.savepoint():
+                self._collect_charges(plan, ctx)
+                raise _SameErrorMissing()
+        except (UserError, ValidationError) as again:
+            return again
+        except _SameErrorMissing:
+            return error
+
     def _label(self, item, unit, start, end, detail=None):
         # the item's name in the run's language: the payer's (see _preview)
         name = item.with_env(self.env).name
@@ -501,7 +520,13 @@ class PropertyBillingRun(models.Model):
                                 lang=plan.payer_id.lang or run.env.lang
                             )._collect_charges(plan, ctx)
                     except (UserError, ValidationError) as error:
-                        error_vals.append(run._error_vals(plan, error))
+                        # the error is the billing user's to read: in their
+                        # language, not the payer's
+                        error_vals.append(
+                            run._error_vals(
+                                plan, run._error_in_user_language(plan, ctx, error)
+                            )
+                        )
                         continue
                     except Exception as error:  # noqa: BLE001  a bad archive never stops the run
                         _logger.exception(

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import tagged
 
 from .common import PropertyBillingCase
@@ -52,3 +54,23 @@ class TestBillingLanguage(PropertyBillingCase):
             self._label(office), "Test Management Fee T-201 2026-03-01~2026-03-31"
         )
         self.assertEqual(self._label(home), "测试管理费 T-301 2026-03-01~2026-03-31")
+
+    def test_errors_in_the_user_language(self):
+        """A charge that cannot be computed is reported to the user who runs
+        the billing, in their language, not in the payer's."""
+        unit = self.env["property.unit"].create(
+            {"code": "T-902", "site_id": self.site.id, "area": 50.0, "usage": "other"}
+        )
+        tenant = self.env["res.partner"].create(
+            {"name": "Test Chinese No Standard", "lang": "zh_CN"}
+        )
+        self._plan(self._occupancy(unit, tenant), [self.item_fee])
+        run = self._run()
+        run.action_preview()
+        self.assertEqual(len(run.error_ids), 1)
+        self.assertIn("No approved fee standard", run.error_ids.message)
+        # and a user working in Chinese reads it in Chinese
+        chinese = self._run(period=date(2026, 4, 1)).with_context(lang="zh_CN")
+        chinese.action_preview()
+        self.assertNotIn("No approved fee standard", chinese.error_ids.message)
+        self.assertIn("T-902", chinese.error_ids.message)
