@@ -2,7 +2,7 @@
     "name": "Property Service Desk",
     "summary": "The intake desk (客服前向化): complaints, suggestions, praise and "
     "service requests, work orders, call-backs and departments",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Property",
     "website": "https://github.com/wanjia-property/property-suite",
     "author": "Wanjia Property Suite",
