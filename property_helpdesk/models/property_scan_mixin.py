@@ -30,11 +30,15 @@ class PropertyScanMixin(models.AbstractModel):
         context = {"default_channel": "patrol"}
         if len(self) == 1:
             context.update(self._patrol_item_defaults())
+        view = False
+        if not self.env.user.has_group("property_tenant.group_property_agent"):
+            # department staff: the patrol finding's own form
+            view = self.env.ref("property_helpdesk.property_ticket_view_form_patrol").id
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Patrol Item"),
             "res_model": "property.ticket",
-            "views": [(False, "form")],
+            "views": [(view, "form")],
             "view_mode": "form",
             "target": "current",
             "context": context,

@@ -3,8 +3,8 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..utils import qr_code_data_uri
 from .common import PropertyHelpdeskCase
@@ -394,11 +394,35 @@ class TestScanRoute(HttpCase, ScanCase):
         self.assertEqual(ticket.spot_id, self.lift)
         self.assertEqual(ticket.site_id, self.site)
 
-    def test_department_staff_cannot_register(self):
+    def test_department_staff_register_what_they_find_on_patrol(self):
+        """A technician or guard on patrol registers what they find (issue
+        12 changed this: department staff could not register any item);
+        only patrol items, and they see it afterwards."""
         self.authenticate("ph_plumber", "ph_plumber")
         response = self._scan(self.lift)
-        self.assertEqual(response.status_code, 403)
-        self.assertIn("Only the service desk registers items", response.text)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(
+            "property_spot_action_new_patrol_item", response.headers["Location"]
+        )
+        Ticket = self.env["property.ticket"].with_user(self.plumber)
+        action = self.lift.with_user(self.plumber)._action_new_patrol_item()
+        view = self.env.ref("property_helpdesk.property_ticket_view_form_patrol")
+        self.assertEqual(action["views"], [(view.id, "form")])
+        form = Form(Ticket.with_context(**action["context"]), view=view)
+        form.summary = "Lift button lamp broken"
+        ticket = form.save()
+        self.assertEqual((ticket.channel, ticket.spot_id), ("patrol", self.lift))
+        self.assertEqual(ticket.received_by_id, self.plumber)
+        with self.assertRaises(AccessError):
+            Ticket.create(
+                {
+                    "channel": "phone",
+                    "site_id": self.site.id,
+                    "summary": "Not a patrol finding",
+                }
+            )
+        with self.assertRaises(AccessError):
+            ticket.write({"summary": "Changed afterwards"})
 
 
 @tagged("post_install", "-at_install")
