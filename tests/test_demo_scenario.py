@@ -161,6 +161,15 @@ class TestDemoScenario(TransactionCase):
             self.assertTrue(work_order.signature)
             self.assertLess(work_order.started_at, work_order.done_at)
         self.assertTrue(figures["survey_answers"])
+        # the nightly snapshots of the archive at each month's end
+        snapshots = self.env["property.archive.snapshot"].search(
+            [("site_id", "=", self.site.id)]
+        )
+        self.assertEqual(
+            sorted(snapshots.mapped("date")),
+            [date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31)],
+        )
+        self.assertTrue(all(s.required_item_count for s in snapshots))
 
     def test_dashboard_figures(self):
         kpis = {

@@ -414,6 +414,7 @@ class PropertyDemoScenario(models.AbstractModel):
                 (self._campaigns, ()),
                 (self._surveys, ()),
                 (self._billing_runs, ()),
+                (self._archive_snapshots, ()),
             ):
                 start = monotonic()
                 step(world, *args)
@@ -734,6 +735,32 @@ class PropertyDemoScenario(models.AbstractModel):
                     }
                 )
         self.env["property.document"].create(vals_list)
+
+    def _archive_snapshots(self, world):
+        """The nightly snapshots of the archive the months of the scenario
+        would have left (a past month's archive completeness is read from
+        them): at each month's end, the archives in force that day, whose
+        documents the scenario files at move-in."""
+        site = world["site"]
+        Occupancy = self.env["property.occupancy"]
+        vals_list = []
+        for first in world["months"]:
+            day = min(month_end(first), world["date_to"])
+            groups = Occupancy._read_group(
+                site._archive_completeness_domain(day),
+                ["is_archive_complete"],
+                ["required_item_count:sum", "present_item_count:sum", "__count"],
+            )
+            vals_list.append(
+                {
+                    "site_id": site.id,
+                    "date": day,
+                    "required_item_count": sum(g[1] for g in groups),
+                    "present_item_count": sum(g[2] for g in groups),
+                    "incomplete_count": sum(g[3] for g in groups if not g[0]),
+                }
+            )
+        self.env["property.archive.snapshot"].create(vals_list)
 
     # ------------------------------------------------------------------
     # Service desk
