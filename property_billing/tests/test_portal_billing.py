@@ -364,3 +364,12 @@ class TestPortalPayTour(HttpCase, PortalBillingCase):
         self.assertTrue(transaction.payment_id)
         self.assertEqual(transaction.payment_id.amount, 409.58)
         self.assertEqual(self.inv_b_march.payment_state, "not_paid")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPayTourPhone(TestPortalPayTour):
+    """The same payment, on a phone (390 px wide, touch): most tenants pay
+    from their phone."""
+
+    browser_size = "390x844"
+    touch_enabled = True
