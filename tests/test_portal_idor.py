@@ -12,7 +12,9 @@ the CSRF token, or a JSON-RPC call (``type="json"`` routes). Then:
 
 - tenant A (site 1) is refused: 404 (or 403), or a JSON-RPC error, the
   answer holds nothing of B's record and a POST changes nothing; so is A
-  on a nested route with A's own record as the parent of B's;
+  on a nested route with A's own record as the parent of B's; so is B's
+  neighbour at site 2 on B's own records (not on what is published to
+  the whole site: notices, events, shared costs, disclosures);
 - the owner (tenant B, or the back-office role of a staff route) gets 200
   for the same GET, with the record in it, and the owner's POST does
   change the record: the refusal is the guard at work, not a wrong URL;
@@ -100,8 +102,11 @@ class Probe:
     # (URL of A's own record, the rest of the URL to B's record under it)
     crossed: Callable | None = None
     owners: tuple = ("tenant_b",)
-    refused: tuple = ("tenant_a",)
+    refused: tuple = ("tenant_a", "neighbour")
 
+
+# published to the whole site: B's neighbour reads it too
+SITE_WIDE = {"owners": ("tenant_b", "neighbour"), "refused": ("tenant_a",)}
 
 PROBES = {
     # property_tenant: the tenant archive
@@ -196,6 +201,7 @@ PROBES = {
         "GET",
         lambda w: f"/my/notices/{w.notice_b.id}",
         secret=lambda w: w.notice_b.name,
+        **SITE_WIDE,
     ),
     "/my/notices/<int:notice_id>/files/<int:attachment_id>": Probe(
         "GET",
@@ -205,11 +211,13 @@ PROBES = {
             f"/my/notices/{w.notice_a.id}",
             f"/files/{w.notice_file_b.id}",
         ),
+        **SITE_WIDE,
     ),
     "/my/events/<int:event_id>": Probe(
         "GET",
         lambda w: f"/my/events/{w.event_b.id}",
         secret=lambda w: w.event_b.name,
+        **SITE_WIDE,
     ),
     "/my/events/<int:event_id>/register": Probe(
         "POST",
@@ -241,23 +249,27 @@ PROBES = {
         "GET",
         lambda w: f"/my/shared-costs/{w.shared_cost_b.id}",
         secret=lambda w: w.shared_cost_b.title,
+        **SITE_WIDE,
     ),
     "/my/shared-costs/<int:cost_id>/xlsx": Probe(
         "GET",
         lambda w: f"/my/shared-costs/{w.shared_cost_b.id}/xlsx",
         secret=lambda w: (w.shared_cost_b.title, XLSX_MAGIC),
         proof=lambda w: XLSX_MAGIC,
+        **SITE_WIDE,
     ),
     "/my/disclosures/<int:disclosure_id>": Probe(
         "GET",
         lambda w: f"/my/disclosures/{w.disclosure_b.id}",
         secret=lambda w: w.disclosure_b.name,
+        **SITE_WIDE,
     ),
     "/my/disclosures/<int:disclosure_id>/xlsx": Probe(
         "GET",
         lambda w: f"/my/disclosures/{w.disclosure_b.id}/xlsx",
         secret=lambda w: (w.disclosure_b.name, XLSX_MAGIC),
         proof=lambda w: XLSX_MAGIC,
+        **SITE_WIDE,
     ),
     "/property_billing/run/<int:run_id>/preview.xlsx": Probe(
         "GET",
@@ -310,6 +322,9 @@ class TestPortalIdor(HttpCase):
         cls.users = {
             "tenant_a": user("tenant_a", "base.group_portal", name="IDOR Tenant A"),
             "tenant_b": user("tenant_b", "base.group_portal", name="IDOR Tenant B"),
+            "neighbour": user(
+                "neighbour", "base.group_portal", name="IDOR Neighbour of B"
+            ),
             "agent": user("agent", "property_tenant.group_property_agent"),
             "technician": user(
                 "technician", "property_helpdesk.group_property_technician"
@@ -331,17 +346,20 @@ class TestPortalIdor(HttpCase):
 
     @classmethod
     def _archive(cls):
-        """Tenant A at site 1, tenant B (and a child) at site 2."""
+        """Tenant A at site 1; tenant B (and a child) and B's neighbour at
+        site 2."""
         Site = cls.env["property.site"]
         cls.site_1 = Site.create({"name": "IDOR Garden One", "code": "TI1"})
         cls.site_2 = Site.create({"name": "IDOR Court Two", "code": "TI2"})
-        cls.unit_a, cls.unit_b = cls.env["property.unit"].create(
+        cls.unit_a, cls.unit_b, unit_neighbour = cls.env["property.unit"].create(
             [
                 {"code": "TI1-0101", "site_id": cls.site_1.id, "area": 90.0},
                 {"code": "TI2-0808", "site_id": cls.site_2.id, "area": 80.0},
+                {"code": "TI2-0809", "site_id": cls.site_2.id, "area": 80.0},
             ]
         )
-        cls.occupancy_a, cls.occupancy_b = cls.env["property.occupancy"].create(
+        Occupancy = cls.env["property.occupancy"]
+        cls.occupancy_a, cls.occupancy_b, occupancy_neighbour = Occupancy.create(
             [
                 {
                     "unit_id": cls.unit_a.id,
@@ -364,9 +382,15 @@ class TestPortalIdor(HttpCase):
                         )
                     ],
                 },
+                {
+                    "unit_id": unit_neighbour.id,
+                    "tenant_id": cls.users["neighbour"].partner_id.id,
+                    "tenant_kind": "resident",
+                    "move_in_date": cls.today - timedelta(days=400),
+                },
             ]
         )
-        (cls.occupancy_a | cls.occupancy_b).action_activate()
+        (cls.occupancy_a | cls.occupancy_b | occupancy_neighbour).action_activate()
         cls.member_b = cls.occupancy_b.member_ids
         cls.document_b = cls.env["property.document"].create(
             {
@@ -384,7 +408,7 @@ class TestPortalIdor(HttpCase):
 
     @classmethod
     def _ticket(cls, unit, summary):
-        ticket = cls.env["property.ticket"].create(
+        return cls.env["property.ticket"].create(
             {
                 "kind": "service",
                 "channel": "phone",
@@ -395,7 +419,6 @@ class TestPortalIdor(HttpCase):
                 "received_at": cls.now - timedelta(days=2),
             }
         )
-        return ticket
 
     @classmethod
     def _dispatched(cls, unit, summary):
