@@ -14,11 +14,13 @@ data and their peak memories are separate:
 - ``ours``: a ``property.billing.run`` of the site and month, as a billing
   manager (the admin, with access rights) runs it: create, ``action_preview``,
   ``action_generate``, ``action_post``; the batches a large run sends to the
-  background are processed in the same process, one committed batch at a
-  time, as the cron would; with ``--workers K``, by K worker processes
-  started beforehand, as K cron workers would (their CPU time and memory
-  are counted); ``--one-pass`` uses Generate and Post (what a scheduled run
-  does) instead of generate, then post;
+  background (queue_job jobs) are processed in the same process, one
+  committed job at a time, as a job runner's worker would; with
+  ``--workers K``, by K processes started beforehand that share the jobs
+  with ``SKIP LOCKED`` (stand-ins for K queue_job workers, not a real
+  server: their CPU time and memory are counted); ``--one-pass`` uses
+  Generate and Post (what a scheduled run does) instead of generate, then
+  post;
 - both in two variants: ``fee`` (one property fee line per invoice, 13% VAT)
   and ``water`` (the fee plus a metered water line at 9% VAT, from meter
   readings on our side, a second contract line on OCA's).
@@ -199,7 +201,7 @@ VACUUM_TABLES = (
     "contract_line",
     "property_billing_run_line",
     "property_billing_key",
-    "property_billing_run_job",
+    "queue_job",
 )
 
 
@@ -865,21 +867,35 @@ def fixtures_ours(env, site, variant):
     return info
 
 
-def process_jobs(env, run, finish=True):
-    """Process the run's background batches as the cron would (one batch at
-    a time, committed), until the run is finished."""
-    Job = env["property.billing.run.job"]
+def process_jobs(env, run=None):
+    """Process the pending queue_job jobs of the billing runs in this process
+    as a job runner's worker does (``RunJobController``: started, performed,
+    done, its dependent jobs enqueued), one committed job at a time, taking
+    them with ``SKIP LOCKED`` so that several such processes share them;
+    the run's closing job becomes pending once its batches are done."""
+    from odoo.addons.queue_job.controllers.main import RunJobController
+    from odoo.addons.queue_job.job import Job
+
     batches = 0
     while True:
-        job = Job._lock_next()
-        if not job:
+        env.cr.execute(
+            """SELECT uuid FROM queue_job
+                WHERE state = 'pending' AND property_billing_run_id IS NOT NULL
+             ORDER BY id
+                LIMIT 1
+           FOR UPDATE SKIP LOCKED"""
+        )
+        row = env.cr.fetchone()
+        if not row:
             break
-        job._process()
+        job = Job.load(env, row[0])
+        job.set_started()
+        job.store()
+        RunJobController._try_perform_job(job.env, job)
+        RunJobController._enqueue_dependent_jobs(job.env, job)
         env.cr.commit()
         batches += 1
-    if finish:
-        Job._finish_runs()
-        env.flush_all()
+    env.invalidate_all()
     return batches
 
 
@@ -947,7 +963,7 @@ def ours_invoices(env, workers=None, one_pass=False):
     with access rights) does it: create, preview, generate, post (or, with
     ``one_pass``, Generate and Post, as a scheduled run does); the batches
     that go to the background are processed here, in this process, or by
-    ``workers`` (:class:`JobWorkers`), as that many cron workers would."""
+    ``workers`` (:class:`JobWorkers`), as that many queue_job workers would."""
     site = env["property.site"].search([("code", "=", "BBILL")])
     env = env(user=env.ref("base.user_admin"))
 
@@ -956,9 +972,9 @@ def ours_invoices(env, workers=None, one_pass=False):
             return process_jobs(env, billing_run)
         env.cr.commit()
         batches = workers.process()
+        # the closing jobs, here (the workers may have left them pending)
+        batches += process_jobs(env)
         env.invalidate_all()
-        env["property.billing.run.job"]._finish_runs()
-        env.flush_all()
         return batches
 
     start = time.perf_counter()
@@ -992,7 +1008,7 @@ def ours_invoices(env, workers=None, one_pass=False):
 
 
 class JobWorkers:
-    """``count`` Odoo processes standing in for cron workers: started (and
+    """``count`` Odoo processes standing in for queue_job workers: started (and
     their registry loaded) before the measurement, each takes batches of
     the run with ``SKIP LOCKED`` when told to go, until none is left.
     Their CPU time (and their database backends') and peak memory are
@@ -1050,15 +1066,13 @@ def w_jobs(env):
     """A stand-in cron worker (see :class:`JobWorkers`)."""
     env.cr.execute("SELECT pg_backend_pid()")
     backend = env.cr.fetchone()[0]
-    cron = env.ref("property_billing.ir_cron_property_billing_run_jobs")
-    env = env(user=cron.user_id)
     print("READY", flush=True)
     for _go in sys.stdin:
         # a new transaction: its snapshot shows the batches just queued
         env.cr.rollback()
         py0, db0 = cpu_seconds(backend)
         env.invalidate_all()
-        batches = process_jobs(env, None, finish=False)
+        batches = process_jobs(env)
         py1, db1 = cpu_seconds(backend)
         result = {
             "batches": batches,
@@ -1515,7 +1529,7 @@ def main():
         type=int,
         default=0,
         help="process our run's background batches with this many worker "
-        "processes, as that many cron workers would (default: in the "
+        "processes, as that many queue_job workers would (default: in the "
         "measuring process)",
     )
     parser.add_argument(
