@@ -1,5 +1,4 @@
 import io
-import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
@@ -30,8 +29,6 @@ from ..billing import (
     to_decimal,
 )
 from .property_meter import CACHE_KEY, ConsumptionCache
-
-_logger = logging.getLogger(__name__)
 
 RUN_STATES = [
     ("draft", "Draft"),
