@@ -94,10 +94,15 @@ with registry.cursor() as cr:
 
 
 def odoo_command():
-    """How to start Odoo: ``python -m odoo`` with this Python, else an
-    ``odoo``/``odoo-bin`` executable; None if there is none."""
-    if importlib.util.find_spec("odoo.__main__"):
-        return [sys.executable, "-m", "odoo"]
+    """How to start Odoo: the ``odoo-bin`` of the importable Odoo with this
+    Python, else an ``odoo``/``odoo-bin`` command; None if there is none.
+    Not ``python -m odoo``: in workers mode Odoo re-executes its command line
+    for its websocket (gevent) process, which that form cannot be."""
+    spec = importlib.util.find_spec("odoo")
+    if spec and spec.origin:
+        script = Path(spec.origin).resolve().parent.parent / "odoo-bin"
+        if script.is_file():
+            return [sys.executable, str(script)]
     for name in ("odoo", "odoo-bin"):
         if found := shutil.which(name):
             return [found]

@@ -155,5 +155,16 @@ cat <<EOF
     Stop with Ctrl-C.
 
 EOF
-exec python3 -m odoo "${ODOO_ARGS[@]}" \
+# In workers mode Odoo re-executes its own command line for the websocket
+# (gevent) process, which "python3 -m odoo" cannot be: serve with the odoo-bin
+# script of the checkout, or the packaged "odoo" command.
+ODOO_BIN=(python3 -m odoo)
+if [[ -f "$(dirname "$ODOO_DIR")/odoo-bin" ]]; then
+    ODOO_BIN=(python3 "$(dirname "$ODOO_DIR")/odoo-bin")
+elif command -v odoo >/dev/null; then
+    ODOO_BIN=(odoo)
+else
+    echo "tools/run.sh: warning: no odoo-bin or odoo command found; the websocket (live updates) will not start in workers mode" >&2
+fi
+exec "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" \
     --http-interface="$HTTP_INTERFACE" --http-port="$HTTP_PORT" "$@"

@@ -619,12 +619,13 @@ def w_fixtures(env, n, variant, with_oca):
     cr.execute(
         """
         INSERT INTO property_unit (site_id, company_id, building_id, floor, code,
-            usage, status, area, active, create_uid, write_uid, create_date,
-            write_date)
+            usage, status, area, active, scan_token, create_uid, write_uid,
+            create_date, write_date)
         SELECT %(site)s, %(company)s, (%(buildings)s::int[])[1 + (g - 1) %% 20],
                1 + ((g - 1) / 20) %% 30, 'BU-' || lpad(g::text, 6, '0'),
                (ARRAY['home','home','shop','office'])[1 + g %% 4], 'occupied',
-               50 + g %% 90, true, 1, 1, now(), now()
+               50 + g %% 90, true, replace(gen_random_uuid()::text, '-', ''),
+               1, 1, now(), now()
         FROM generate_series(1, %(n)s) g ORDER BY g
         RETURNING id
         """,
@@ -1121,6 +1122,20 @@ def tree_usage(root_pid):
     return cpu, peak
 
 
+def odoo_bin():
+    """The command of a server: ``odoo-bin`` (or the packaged ``odoo``), not
+    ``python -m odoo``, whose command line Odoo cannot re-execute for its
+    websocket (gevent) process in workers mode."""
+    import odoo
+
+    script = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    if script.is_file():
+        return [sys.executable, str(script)]
+    if found := shutil.which("odoo"):
+        return [found]
+    return [sys.executable, "-m", "odoo"]
+
+
 class ServerPool:
     """``servers`` real Odoo servers on the database, as production runs
     them: prefork with ``workers`` HTTP workers each, queue_job loaded
@@ -1149,7 +1164,7 @@ class ServerPool:
             port = free_port()
             proc = subprocess.Popen(
                 [
-                    sys.executable, "-m", "odoo", f"--addons-path={addons_path}",
+                    *odoo_bin(), f"--addons-path={addons_path}",
                     "-d", db, f"--db-filter=^{db}$", f"--workers={workers}",
                     "--max-cron-threads=0", "--load=base,web,queue_job",
                     "--http-interface=127.0.0.1", f"--http-port={port}",
