@@ -284,3 +284,8 @@ class TestBillingBatchesInParallel(unittest.TestCase):
             [run_id, run_id],
         )
         self.assertEqual((keys, lines_billed, lines), (PAYERS, PAYERS, PAYERS))
+        # the server ran cleanly: its evented process (websocket) started
+        # and nothing failed in its log
+        log = (self.tmp / "server.log").read_text(encoding="utf-8", errors="replace")
+        self.assertIn("Evented Service (longpolling) running", log)
+        self.assertNotIn("Traceback", log, self._server_log("a traceback"))
