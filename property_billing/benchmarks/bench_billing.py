@@ -611,12 +611,13 @@ def w_fixtures(env, n, variant, with_oca):
     cr.execute(
         """
         INSERT INTO property_unit (site_id, company_id, building_id, floor, code,
-            usage, status, area, active, create_uid, write_uid, create_date,
-            write_date)
+            usage, status, area, active, scan_token, create_uid, write_uid,
+            create_date, write_date)
         SELECT %(site)s, %(company)s, (%(buildings)s::int[])[1 + (g - 1) %% 20],
                1 + ((g - 1) / 20) %% 30, 'BU-' || lpad(g::text, 6, '0'),
                (ARRAY['home','home','shop','office'])[1 + g %% 4], 'occupied',
-               50 + g %% 90, true, 1, 1, now(), now()
+               50 + g %% 90, true, replace(gen_random_uuid()::text, '-', ''),
+               1, 1, now(), now()
         FROM generate_series(1, %(n)s) g ORDER BY g
         RETURNING id
         """,

@@ -780,7 +780,7 @@ class PropertyBillingRun(models.Model):
             self.env["account.move"]
             .with_context(**QUIET)
             .with_company(self.company_id)
-            ._property_create_invoices(vals_list)
+            ._property_create_invoices(vals_list, report_to=self)
         )
         key_vals = []
         for move_line in moves.invoice_line_ids:
