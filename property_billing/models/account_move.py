@@ -699,48 +699,21 @@ class AccountMove(models.Model):
         """Post invoices of a billing run together.  Posting changes no
         journal item of an invoice in the company's currency, so their
         synchronisation is skipped (posting writes each invoice on its own,
-        which would run it once per invoice), and the number format of a
-        journal and date is worked out once for the batch rather than with
-        two queries per invoice (:meth:`_get_next_sequence_format`)."""
+        which would run it once per invoice).  Numbers come from core's own
+        sequence (``sequence.mixin``), invoice by invoice."""
         company_currency = self.filtered(
             lambda move: move.currency_id == move.company_id.currency_id
         )
-        memo = {}
         # nor is their balance checked on each of posting's per-invoice
         # writes: once for the batch, below
         company_currency.with_context(
-            skip_invoice_sync=True,
-            check_move_validity=False,
-            property_sequence_memo=memo,
+            skip_invoice_sync=True, check_move_validity=False
         ).action_post()
         if company_currency and self._get_unbalanced_moves(
             {"records": company_currency}
         ):
             raise UserError(self.env._("The entry is not balanced."))
-        (self - company_currency).with_context(
-            property_sequence_memo=memo
-        ).action_post()
-
-    def _get_next_sequence_format(self):
-        # While a batch is posted (_property_post_invoices), the format of the
-        # next number (and the last number, which the transaction's sequence
-        # cache then increments) is the same for every invoice of a journal,
-        # type and date: it is read once.  Should the cache have been
-        # cleared meanwhile, _locked_increment's unique-constraint retry
-        # still finds the next free number.
-        memo = self.env.context.get("property_sequence_memo")
-        if memo is None:
-            return super()._get_next_sequence_format()
-        key = (
-            self.journal_id.id,
-            self.date,
-            self.move_type,
-            bool(self.origin_payment_id),
-        )
-        if key not in memo:
-            memo[key] = super()._get_next_sequence_format()
-        format_string, format_values = memo[key]
-        return format_string, dict(format_values)
+        (self - company_currency).action_post()
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

@@ -339,3 +339,33 @@ class TestInvoicePresync(PropertyBillingCase):
         )
         with self.assertRaisesRegex(UserError, "not balanced"):
             moves._property_post_invoices()
+
+    def test_batch_numbers_of_several_sequences(self):
+        """A batch mixing two sales journals (two prefixes) and a credit
+        note posts each on its own sequence, as posting one by one does."""
+        Move = self.env["account.move"].with_company(self.company)
+        other = self.journal.copy({"name": "Test fees 2", "code": "TFB2"})
+        self.journal.refund_sequence = True
+        line = [(self.product_fee, 10.0, 2.8, 0.0)]
+        vals = self._vals(self.tenant_a, line)
+        first = Move.create(dict(vals))
+        first.action_post()
+        refund = first._reverse_moves()
+        batch = Move._property_create_invoices(
+            [dict(vals), {**vals, "journal_id": other.id}, dict(vals)]
+        ).sorted("id")
+        (batch | refund)._property_post_invoices()
+        self.assertTrue(all(m.state == "posted" for m in batch | refund))
+        ours = batch.filtered(lambda m: m.journal_id == self.journal)
+        self.assertEqual(
+            ours.mapped("sequence_number"),
+            [first.sequence_number + 1, first.sequence_number + 2],
+        )
+        self.assertEqual(ours.mapped("sequence_prefix"), [first.sequence_prefix] * 2)
+        theirs = batch - ours
+        self.assertNotEqual(theirs.sequence_prefix, first.sequence_prefix)
+        self.assertIn("TFB2", theirs.name)
+        self.assertNotEqual(refund.sequence_prefix, first.sequence_prefix)
+        after = Move.create({**vals, "journal_id": other.id})
+        after.action_post()
+        self.assertEqual(after.sequence_number, theirs.sequence_number + 1)
