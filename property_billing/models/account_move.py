@@ -7,9 +7,9 @@ invoice's creation cost.  Where core offers a method for a value, the
 prepared path calls it, so that a module overriding it is followed:
 
 - income account and taxes of a fee line: ``account.move.line``'s
-  ``_compute_account_id`` and ``_compute_tax_ids`` (``_get_computed_taxes``,
-  the fiscal position's ``map_tax``) on a line in memory (``new``) of an
-  invoice in memory of the run's journal, once per product and batch;
+  ``_compute_account_id`` and ``_compute_tax_ids`` (``_get_computed_taxes``)
+  on a line in memory (``new``) of an invoice in memory of the run's
+  journal, once per product and batch;
 - amounts, tax lines and tax grids: the tax engine of ``account.tax``
   (``_prepare_base_line_for_taxes_computation``,
   ``_add_tax_details_in_base_lines``, ``_round_base_lines_tax_details``,
@@ -17,8 +17,10 @@ prepared path calls it, so that a module overriding it is followed:
 - amounts as stored: the fields' own ``convert_to_cache``.
 
 What it cannot call (core computes it on a saved invoice only, or inside
-the synchronisation it skips) is restated; each restatement mirrors one
-core method of /opt/odoo18/addons/account/models/:
+the synchronisation it skips) or what would cost as much as the invoice
+(the receivable account by core's compute on an invoice in memory: some
+20 ms per payer) is restated; each restatement mirrors one core method of
+/opt/odoo18/addons/account/models/:
 
 ==============================  ===========================================
 Restated here                   Mirrors (file:function)
@@ -34,6 +36,14 @@ one receivable line, due on     account_move.py:_compute_needed_terms
 invoice_date_due                (invoice without payment term)
 no fiscal position when the     account_move.py:_compute_fiscal_position_id
 company has none
+posting (_property_post_        account_move.py:_post, whose writes would
+invoices) changes no journal    run _sync_dynamic_lines once per invoice
+item of an invoice in the
+company's currency
+the number format of a          sequence_mixin.py:_get_next_sequence_format,
+sequence, read once per batch   keyed by what account_move.py's
+(_get_next_sequence_format)     _get_last_sequence_domain and
+                                _get_starting_sequence depend on
 ==============================  ===========================================
 
 Invoices the prepared path does not build take Odoo's own path: payers with
@@ -46,7 +56,9 @@ position, taxes, payment term) is also created by Odoo's own path in a
 savepoint, compared journal item by journal item and in its totals, and
 rolled back; on any difference the run notes it in its chatter and the
 whole batch takes Odoo's own path.  The company setting
-``property_billing_prepared_path`` turns the prepared path off.
+``property_billing_prepared_path`` turns the prepared path off.  The last
+two rows (posting) are covered by tests (test_invoice_presync.py), not by
+the run-time check.
 """
 
 import base64
