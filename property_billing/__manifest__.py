@@ -19,6 +19,7 @@
         "analytic",
         "portal",
         "mail",
+        "queue_job",
     ],
     "data": [
         "security/property_billing_groups.xml",
@@ -35,6 +36,7 @@
         "data/product_data.xml",
         "data/property_fee_item_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_channel_data.xml",
         "data/property_counter_data.xml",
         "data/property_dunning_data.xml",
         "data/property_dunning_level_data.xml",

@@ -18,9 +18,9 @@ Definitions (documented for the project manager and finance)
   date: not due yet, 0-30, 31-60, 61-90 and over 90 days.
 """
 
-from odoo.addons.property_tenant.utils import kpi_percent
+from odoo.addons.property_tenant.utils import KPI_TARGETS, kpi_percent
 
-COLLECTION_TARGET = 98.0
+COLLECTION_TARGET = KPI_TARGETS["collection_rate"]
 
 # (last day overdue of the bucket, bucket); past the last: over 90 days.
 AGING_LIMITS = ((30, "0_30"), (60, "31_60"), (90, "61_90"))

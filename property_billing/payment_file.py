@@ -419,7 +419,7 @@ def _first_text(row):
     return ""
 
 
-def parse_rows(rows):
+def parse_rows(rows):  # noqa: C901 - over budget before it existed, to split
     """The payments of a table (list of rows of cells).
 
     Returns ``{"records": [...], "errors": [...], "skipped": [...]}``:

@@ -23,6 +23,18 @@ def periods_overlap(start_a, end_a, start_b, end_b):
     )
 
 
+# The seed's service targets (服务目标), in percent: the one source every
+# app, screen, report and the dashboard read them from.
+KPI_TARGETS = {
+    "complaint_handling": 100.0,
+    "major_repair_callback": 100.0,
+    "satisfaction": 90.0,
+    "archive_completeness": 100.0,
+    "collection_rate": 98.0,
+    "suggestion_callback": 100.0,
+}
+
+
 def kpi_percent(numerator, denominator):
     """A service target's value (服务目标): ``numerator / denominator`` in
     percent, rounded to two decimals; ``None`` ("no value") when there is

@@ -3,10 +3,11 @@
 
     python3 tools/gen_readme.py [MODULE_DIR...]   (default: every module)
 
-The fragments (readme/DESCRIPTION.md, readme/USAGE.md) are written in the
-subset of Markdown that is also valid reStructuredText (bullets, numbered
-lists, **bold**, *italic*); the result is checked with docutils and the
-script fails on any warning, so a broken README never lands.
+The fragments (readme/DESCRIPTION.md, optional CONFIGURE.md, USAGE.md) are
+written in the subset of Markdown that is also valid reStructuredText
+(bullets, numbered lists, **bold**, *italic*); the result is checked with
+docutils and the script fails on any warning, so a broken README never
+lands.
 """
 
 import ast
@@ -53,6 +54,9 @@ def assemble(module):
         fragment(module / "readme/DESCRIPTION.md"),
     ]
     parts.append("**Table of contents**\n\n.. contents::\n   :local:\n")
+    configure = module / "readme/CONFIGURE.md"
+    if configure.is_file():
+        parts.append("Configuration\n=============\n\n" + fragment(configure))
     usage = module / "readme/USAGE.md"
     if usage.is_file():
         parts.append("Usage\n=====\n\n" + fragment(usage))

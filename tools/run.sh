@@ -8,8 +8,12 @@
 # - database $PROPERTY_DB (default: property_demo); created with all modules
 #   (-i) when missing, otherwise our modules are updated (-u) and new ones
 #   installed (-i) before serving;
-# - settings in config/odoo.local.conf; the addons path is computed here
-#   (Odoo's addons + the repository root + addons/) since Odoo's location varies;
+# - settings in config/odoo.local.conf: workers and OCA queue_job's job runner
+#   (server_wide_modules, [queue_job] channels), which processes background
+#   jobs such as the batches of large billing runs; the addons path is
+#   computed here (Odoo's addons + the repository root + addons/) since
+#   Odoo's location varies;
+# - queue_job comes from PyPI: pip install --no-deps -r requirements-oca.txt;
 # - PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo as --db_* options.
 set -euo pipefail
 
@@ -42,6 +46,11 @@ ODOO_DIR="$(python3 -c 'import odoo, os; print(os.path.dirname(odoo.__file__))' 
     die "Odoo 18 must be importable: python3 -c 'import odoo' failed.
 Install Odoo 18.0 Community (source checkout or package) and its Python
 requirements so that 'import odoo' works for python3 (e.g. a .pth file)."
+
+# OCA queue_job (PyPI wheel, in site-packages/odoo/addons/): Odoo finds it
+# through odoo.addons; property_billing depends on it.
+python3 -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("odoo.addons.queue_job"))' ||
+    die "the OCA module queue_job is missing: pip install --no-deps -r requirements-oca.txt"
 
 # --- PostgreSQL ---------------------------------------------------------------
 if ! pg_isready -q; then
@@ -146,5 +155,16 @@ cat <<EOF
     Stop with Ctrl-C.
 
 EOF
-exec python3 -m odoo "${ODOO_ARGS[@]}" \
+# In workers mode Odoo re-executes its own command line for the websocket
+# (gevent) process, which "python3 -m odoo" cannot be: serve with the odoo-bin
+# script of the checkout, or the packaged "odoo" command.
+ODOO_BIN=(python3 -m odoo)
+if [[ -f "$(dirname "$ODOO_DIR")/odoo-bin" ]]; then
+    ODOO_BIN=(python3 "$(dirname "$ODOO_DIR")/odoo-bin")
+elif command -v odoo >/dev/null; then
+    ODOO_BIN=(odoo)
+else
+    echo "tools/run.sh: warning: no odoo-bin or odoo command found; the websocket (live updates) will not start in workers mode" >&2
+fi
+exec "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" \
     --http-interface="$HTTP_INTERFACE" --http-port="$HTTP_PORT" "$@"

@@ -14,11 +14,18 @@ data and their peak memories are separate:
 - ``ours``: a ``property.billing.run`` of the site and month, as a billing
   manager (the admin, with access rights) runs it: create, ``action_preview``,
   ``action_generate``, ``action_post``; the batches a large run sends to the
-  background are processed in the same process, one committed batch at a
-  time, as the cron would; with ``--workers K``, by K worker processes
-  started beforehand, as K cron workers would (their CPU time and memory
-  are counted); ``--one-pass`` uses Generate and Post (what a scheduled run
-  does) instead of generate, then post;
+  background (queue_job jobs) are processed in the same process, one
+  committed job at a time, as a job runner's worker would; with
+  ``--workers K``, by K processes started beforehand that share the jobs
+  with ``SKIP LOCKED`` (stand-ins for K queue_job workers, not a real
+  server: their CPU time and memory are counted); with ``--servers S``,
+  by S real Odoo servers sharing the database, each in prefork with
+  ``--workers`` HTTP workers and queue_job's job runner, as production
+  runs it (``--servers 2 --workers 1`` stands in for two machines; the
+  servers' CPU time, all processes, and their database backends' are
+  counted); ``--one-pass`` uses
+  Generate and Post (what a scheduled run does) instead of generate, then
+  post;
 - both in two variants: ``fee`` (one property fee line per invoice, 13% VAT)
   and ``water`` (the fee plus a metered water line at 9% VAT, from meter
   readings on our side, a second contract line on OCA's).
@@ -53,7 +60,7 @@ Usage (from any directory where ``import odoo`` works):
 
     python3 property_billing/benchmarks/bench_billing.py [--sizes 1000,5000,20000]
         [--variants fee,water] [--sides oca,ours] [--keep]
-        [--workers 2] [--one-pass]
+        [--workers 2] [--servers 1|2 --workers 1|2] [--one-pass]
     python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
     python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
 
@@ -199,7 +206,7 @@ VACUUM_TABLES = (
     "contract_line",
     "property_billing_run_line",
     "property_billing_key",
-    "property_billing_run_job",
+    "queue_job",
 )
 
 
@@ -360,6 +367,7 @@ def run_compare(args, addons_path, have_oca, have_ours):
                     if side == "ours":
                         params.update(
                             workers=args.workers,
+                            servers=args.servers,
                             one_pass=args.one_pass,
                             jobs_db=run,
                             jobs_addons_path=addons_path,
@@ -866,21 +874,35 @@ def fixtures_ours(env, site, variant):
     return info
 
 
-def process_jobs(env, run, finish=True):
-    """Process the run's background batches as the cron would (one batch at
-    a time, committed), until the run is finished."""
-    Job = env["property.billing.run.job"]
+def process_jobs(env, run=None):
+    """Process the pending queue_job jobs of the billing runs in this process
+    as a job runner's worker does (``RunJobController``: started, performed,
+    done, its dependent jobs enqueued), one committed job at a time, taking
+    them with ``SKIP LOCKED`` so that several such processes share them;
+    the run's closing job becomes pending once its batches are done."""
+    from odoo.addons.queue_job.controllers.main import RunJobController
+    from odoo.addons.queue_job.job import Job
+
     batches = 0
     while True:
-        job = Job._lock_next()
-        if not job:
+        env.cr.execute(
+            """SELECT uuid FROM queue_job
+                WHERE state = 'pending' AND property_billing_run_id IS NOT NULL
+             ORDER BY id
+                LIMIT 1
+           FOR UPDATE SKIP LOCKED"""
+        )
+        row = env.cr.fetchone()
+        if not row:
             break
-        job._process()
+        job = Job.load(env, row[0])
+        job.set_started()
+        job.store()
+        RunJobController._try_perform_job(job.env, job)
+        RunJobController._enqueue_dependent_jobs(job.env, job)
         env.cr.commit()
         batches += 1
-    if finish:
-        Job._finish_runs()
-        env.flush_all()
+    env.invalidate_all()
     return batches
 
 
@@ -948,7 +970,8 @@ def ours_invoices(env, workers=None, one_pass=False):
     with access rights) does it: create, preview, generate, post (or, with
     ``one_pass``, Generate and Post, as a scheduled run does); the batches
     that go to the background are processed here, in this process, or by
-    ``workers`` (:class:`JobWorkers`), as that many cron workers would."""
+    ``workers``: :class:`JobWorkers` (stand-ins) or :class:`ServerPool`
+    (real Odoo servers and queue_job's job runner)."""
     site = env["property.site"].search([("code", "=", "BBILL")])
     env = env(user=env.ref("base.user_admin"))
 
@@ -956,10 +979,8 @@ def ours_invoices(env, workers=None, one_pass=False):
         if not workers:
             return process_jobs(env, billing_run)
         env.cr.commit()
-        batches = workers.process()
+        batches = workers.process(env, billing_run.id)
         env.invalidate_all()
-        env["property.billing.run.job"]._finish_runs()
-        env.flush_all()
         return batches
 
     start = time.perf_counter()
@@ -993,7 +1014,7 @@ def ours_invoices(env, workers=None, one_pass=False):
 
 
 class JobWorkers:
-    """``count`` Odoo processes standing in for cron workers: started (and
+    """``count`` Odoo processes standing in for queue_job workers: started (and
     their registry loaded) before the measurement, each takes batches of
     the run with ``SKIP LOCKED`` when told to go, until none is left.
     Their CPU time (and their database backends') and peak memory are
@@ -1019,9 +1040,10 @@ class JobWorkers:
                 raise RuntimeError(f"job worker failed: {line}{proc.stderr.read()}")
         self.results = []
 
-    def process(self):
-        """Let every worker take batches until none is left; return how many
-        they processed."""
+    def process(self, env, _run_id):
+        """Let every worker take batches until none is left, then close the
+        run here (the workers may have left its closing job pending);
+        return how many jobs were processed."""
         for proc in self.procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
@@ -1032,7 +1054,7 @@ class JobWorkers:
                 raise RuntimeError(f"job worker failed: {line}{proc.stderr.read()}")
             results.append(json.loads(line[5:]))
         self.results.extend(results)
-        return sum(result["batches"] for result in results)
+        return sum(result["batches"] for result in results) + process_jobs(env)
 
     def close(self):
         for proc in self.procs:
@@ -1051,15 +1073,13 @@ def w_jobs(env):
     """A stand-in cron worker (see :class:`JobWorkers`)."""
     env.cr.execute("SELECT pg_backend_pid()")
     backend = env.cr.fetchone()[0]
-    cron = env.ref("property_billing.ir_cron_property_billing_run_jobs")
-    env = env(user=cron.user_id)
     print("READY", flush=True)
     for _go in sys.stdin:
         # a new transaction: its snapshot shows the batches just queued
         env.cr.rollback()
         py0, db0 = cpu_seconds(backend)
         env.invalidate_all()
-        batches = process_jobs(env, None, finish=False)
+        batches = process_jobs(env)
         py1, db1 = cpu_seconds(backend)
         result = {
             "batches": batches,
@@ -1071,12 +1091,189 @@ def w_jobs(env):
     return {}
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_usage(root_pid):
+    """(CPU seconds, peak RSS MB) of the processes of ``root_pid``'s session
+    (an Odoo server: its master, HTTP workers and job runner)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu, peak = 0.0, 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) != root_pid:  # session id
+                continue
+            cpu += (int(fields[11]) + int(fields[12])) / ticks
+            with open(f"/proc/{entry}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+        except (OSError, IndexError, ValueError):
+            continue
+    return cpu, peak
+
+
+def odoo_bin():
+    """The command of a server: ``odoo-bin`` (or the packaged ``odoo``), not
+    ``python -m odoo``, whose command line Odoo cannot re-execute for its
+    websocket (gevent) process in workers mode."""
+    import odoo
+
+    script = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    if script.is_file():
+        return [sys.executable, str(script)]
+    if found := shutil.which("odoo"):
+        return [found]
+    return [sys.executable, "-m", "odoo"]
+
+
+class ServerPool:
+    """``servers`` real Odoo servers on the database, as production runs
+    them: prefork with ``workers`` HTTP workers each, queue_job loaded
+    server-wide, its job runner handing the run's batches (queue_job jobs on
+    ``root.property_billing``, capacity ``workers``) to the server's workers.
+    Two servers sharing the database stand in for two machines: each runner
+    hands jobs to its own server; a job taken by one is skipped by the other
+    (queue_job's ``SKIP LOCKED``).  Started, registry preloaded and runner
+    up before the measurement; their CPU time (every process of each server,
+    and the database backends other than the measuring one's) and peak
+    memory are added to the measurement's."""
+
+    def __init__(self, servers, workers, db, addons_path):
+        import urllib.request
+
+        self.db = db
+        self.procs = []
+        self.log = Path(f"/tmp/{DB_PREFIX}servers_{os.getpid()}.log")
+        log = open(self.log, "w")  # noqa: SIM115  closed in close()
+        self.logfile = log
+        env = dict(
+            os.environ,
+            ODOO_QUEUE_JOB_CHANNELS=f"root:{workers},root.property_billing:{workers}",
+        )
+        for _i in range(servers):
+            port = free_port()
+            proc = subprocess.Popen(
+                [
+                    *odoo_bin(), f"--addons-path={addons_path}",
+                    "-d", db, f"--db-filter=^{db}$", f"--workers={workers}",
+                    "--max-cron-threads=0", "--load=base,web,queue_job",
+                    "--http-interface=127.0.0.1", f"--http-port={port}",
+                    f"--gevent-port={free_port()}", "--limit-time-cpu=3600",
+                    "--limit-time-real=7200", "--log-level=warn",
+                ],
+                cwd="/tmp", stdout=log, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True,
+            )  # fmt: skip
+            self.procs.append(proc)
+            deadline = time.monotonic() + 300
+            while True:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    self.close()
+                    raise RuntimeError(f"server failed, see {self.log}")
+                try:
+                    url = f"http://127.0.0.1:{port}/web/health"
+                    with urllib.request.urlopen(url, timeout=5):  # noqa: S310
+                        break
+                except OSError:
+                    time.sleep(1)
+        time.sleep(7)  # queue_job's runner starts 5 s after its server
+        self.cpu_py = -sum(tree_usage(p.pid)[0] for p in self.procs)
+        self.cpu_db = 0.0
+        self.backends = None
+
+    def _backend_cpu(self, env):
+        env.cr.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = %s AND pid != pg_backend_pid()",
+            [self.db],
+        )
+        return {pid: cpu_seconds(pid)[1] for [pid] in env.cr.fetchall()}
+
+    def process(self, env, run_id):
+        """Wait until the run leaves "generating"/"posting" (the servers
+        work); return how many of its jobs were done meanwhile."""
+        before = self._backend_cpu(env)
+        env.cr.rollback()
+        done = self._done(env, run_id)
+        while True:
+            env.cr.execute(
+                "SELECT state FROM property_billing_run WHERE id = %s", [run_id]
+            )
+            [[state]] = env.cr.fetchall()
+            env.cr.execute(
+                "SELECT count(*) FROM queue_job WHERE state = 'failed'"
+                " AND property_billing_run_id = %s",
+                [run_id],
+            )
+            [[failed]] = env.cr.fetchall()
+            env.cr.rollback()  # the next query sees the servers' commits
+            if failed or any(p.poll() is not None for p in self.procs):
+                raise RuntimeError(f"a job failed or a server died, see {self.log}")
+            if state not in ("generating", "posting"):
+                break
+            time.sleep(0.2)
+        after = self._backend_cpu(env)
+        self.cpu_db += sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        return self._done(env, run_id) - done
+
+    def _done(self, env, run_id):
+        env.cr.execute(
+            "SELECT count(*) FROM queue_job WHERE state = 'done'"
+            " AND property_billing_run_id = %s",
+            [run_id],
+        )
+        [[count]] = env.cr.fetchall()
+        env.cr.rollback()
+        return count
+
+    def usage(self):
+        return self._usage
+
+    def close(self):
+        import signal
+
+        usage = [tree_usage(p.pid) for p in self.procs]
+        self._usage = {
+            "cpu_py": self.cpu_py + sum(cpu for cpu, _peak in usage),
+            "cpu_db": self.cpu_db,
+            "rss_peak_mb": max((peak for _cpu, peak in usage), default=0),
+        }
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        self.logfile.close()
+
+
 def w_ours(
-    env, variant, workers=0, one_pass=False, jobs_db=None, jobs_addons_path=None
+    env,
+    variant,
+    workers=0,
+    servers=0,
+    one_pass=False,
+    jobs_db=None,
+    jobs_addons_path=None,
 ):
-    if workers < 2:
+    if servers:
+        pool = ServerPool(servers, max(workers, 1), jobs_db, jobs_addons_path)
+    elif workers >= 2:
+        pool = JobWorkers(workers, jobs_db, jobs_addons_path)
+    else:
         return measure(env, lambda env: ours_invoices(env, one_pass=one_pass))
-    pool = JobWorkers(workers, jobs_db, jobs_addons_path)
     try:
         res = measure(
             env, lambda env: ours_invoices(env, workers=pool, one_pass=one_pass)
@@ -1087,7 +1284,9 @@ def w_ours(
     res["cpu_py"] += usage["cpu_py"]
     res["cpu_db"] += usage["cpu_db"]
     res["rss_workers_peak_mb"] = usage["rss_peak_mb"]
-    res["workers"] = workers
+    res["workers"] = (
+        f"{servers} server(s) x {max(workers, 1)}" if servers else str(workers)
+    )
     return res
 
 
@@ -1516,8 +1715,17 @@ def main():
         type=int,
         default=0,
         help="process our run's background batches with this many worker "
-        "processes, as that many cron workers would (default: in the "
+        "processes, as that many queue_job workers would (default: in the "
         "measuring process)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=0,
+        help="process our run's background batches with this many real Odoo "
+        "servers sharing the database (prefork, --workers HTTP workers each, "
+        "queue_job's job runner): 1 server x 1 worker, 1 x 2, 2 x 1 (two "
+        "machines) are the production figures",
     )
     parser.add_argument(
         "--one-pass",

@@ -115,7 +115,7 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
     def portal_my_shared_cost(self, cost_id, **kw):
         cost_sudo = self._property_published_record("property.shared.cost", cost_id)
         if cost_sudo is None:
-            return request.not_found()
+            raise request.not_found()
         partner = request.env.user.partner_id.commercial_partner_id
         values = self._prepare_portal_layout_values()
         values.update(
@@ -136,7 +136,7 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
     def portal_my_shared_cost_xlsx(self, cost_id, **kw):
         cost_sudo = self._property_published_record("property.shared.cost", cost_id)
         if cost_sudo is None:
-            return request.not_found()
+            raise request.not_found()
         return self._property_xlsx_response(
             cost_sudo._xlsx_content(for_tenants=True), cost_sudo._xlsx_filename()
         )
@@ -176,7 +176,7 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
             "property.financial.disclosure", disclosure_id
         )
         if disclosure_sudo is None:
-            return request.not_found()
+            raise request.not_found()
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -199,7 +199,7 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
             "property.financial.disclosure", disclosure_id
         )
         if disclosure_sudo is None:
-            return request.not_found()
+            raise request.not_found()
         return self._property_xlsx_response(
             disclosure_sudo._xlsx_content(), disclosure_sudo._xlsx_filename()
         )

@@ -4,7 +4,7 @@ from . import property_billing_plan
 from . import property_fee_waiver
 from . import property_billing_key
 from . import property_billing_run
-from . import property_billing_run_job
+from . import queue_job
 from . import property_site
 from . import property_occupancy
 from . import account_move

@@ -1,16 +1,19 @@
 import io
-import logging
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.queue_job.delay import group
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..billing import (
     add_months,
@@ -26,8 +29,6 @@ from ..billing import (
     to_decimal,
 )
 from .property_meter import CACHE_KEY, ConsumptionCache
-
-_logger = logging.getLogger(__name__)
 
 RUN_STATES = [
     ("draft", "Draft"),
@@ -51,6 +52,20 @@ LINE_STATES = [
 GENERATE_BATCH = 250
 POST_BATCH = 250
 
+# The background batches of a large run are queue_job jobs on this channel;
+# its capacity (how many batches run at once, over every worker of every
+# server sharing the database) is set in the [queue_job] section of the
+# server configuration.
+JOB_CHANNEL = "root.property_billing"
+# Two transactions meeting on the same rows: the batch is tried again a
+# little later (queue_job's retry), never recorded as a tenant's error.
+CONCURRENCY_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.LockNotAvailable,
+    pg_errors.DeadlockDetected,
+)
+RETRY_SECONDS = 10
+
 # Invoices of a run carry no chatter message or tracking of their own: the run
 # is their audit trail (who generated and posted what, when).
 QUIET = {
@@ -63,6 +78,16 @@ QUIET = {
 
 class _SameErrorMissing(Exception):
     """The collection passed in the user's language (rolled back)."""
+
+
+@contextmanager
+def retry_on_concurrency():
+    """Turn a concurrency error of the database into queue_job's
+    :class:`RetryableJobError`: the job is postponed and tried again."""
+    try:
+        yield
+    except CONCURRENCY_ERRORS as error:
+        raise RetryableJobError(str(error), seconds=RETRY_SECONDS) from error
 
 
 class PropertyBillingRun(models.Model):
@@ -124,7 +149,11 @@ class PropertyBillingRun(models.Model):
         "account.move", "property_billing_run_id", string="Invoices"
     )
     plan_count = fields.Integer(string="Billing Plans", readonly=True)
-    job_ids = fields.One2many("property.billing.run.job", "run_id", string="Jobs")
+    queue_job_ids = fields.One2many(
+        "queue.job", "property_billing_run_id", string="Background Batches"
+    )
+    job_count = fields.Integer(compute="_compute_job_counts")
+    job_failed_count = fields.Integer(compute="_compute_job_counts")
     progress = fields.Float(compute="_compute_figures")
     line_count = fields.Integer(compute="_compute_figures")
     warning_count = fields.Integer(compute="_compute_figures")
@@ -213,14 +242,61 @@ class PropertyBillingRun(models.Model):
                 ["__count"],
             )
         )
+        jobs = self._job_progress()
         for run in self:
             run.line_count, run.amount_total = lines.get(run, (0, 0.0))
-            run.progress = (
-                100.0 * done.get(run, 0) / run.line_count if run.line_count else 0.0
-            )
+            if run.id in jobs:
+                run.progress = jobs[run.id]
+            else:
+                run.progress = (
+                    100.0 * done.get(run, 0) / run.line_count if run.line_count else 0.0
+                )
             run.warning_count = warnings.get(run, 0)
             run.error_count = errors.get(run, 0)
             run.invoice_count = invoices.get(run, 0)
+
+    def _job_progress(self):
+        """``{run id: percent}`` of the runs working in the background: the
+        share of the current phase's jobs (generation or posting) done."""
+        phases = {"generating": "generate", "posting": "post"}
+        working = self.filtered(lambda run: run.state in phases)
+        if not working:
+            return {}
+        counts = defaultdict(lambda: [0, 0])
+        for run, phase, state, count in (
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("property_billing_run_id", "in", working.ids)],
+                ["property_billing_run_id", "property_billing_phase", "state"],
+                ["__count"],
+            )
+        ):
+            if phases[run.state] != phase:
+                continue
+            counts[run.id][1] += count
+            if state == "done":
+                counts[run.id][0] += count
+        return {
+            run_id: 100.0 * done / total for run_id, (done, total) in counts.items()
+        }
+
+    def _compute_job_counts(self):
+        counts = defaultdict(lambda: [0, 0])
+        for run, state, count in (
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("property_billing_run_id", "in", self.ids)],
+                ["property_billing_run_id", "state"],
+                ["__count"],
+            )
+        ):
+            counts[run.id][0] += count
+            if state == "failed":
+                counts[run.id][1] += count
+        for run in self:
+            run.job_count, run.job_failed_count = counts[run.id]
 
     @api.depends("site_id", "period_start")
     def _compute_display_name(self):
@@ -524,19 +600,16 @@ class PropertyBillingRun(models.Model):
                                 lang=plan.payer_id.lang or run.env.lang
                             )._collect_charges(plan, ctx)
                     except (UserError, ValidationError) as error:
-                        # the error is the billing user's to read: in their
-                        # language, not the payer's
+                        # a tenant archive's own data error: listed among the
+                        # run's errors, the other archives go on.  The error
+                        # is the billing user's to read: in their language,
+                        # not the payer's.  Anything else (a database error,
+                        # a bug) is not the tenant's: it stops the preview.
                         error_vals.append(
                             run._error_vals(
                                 plan, run._error_in_user_language(plan, ctx, error)
                             )
                         )
-                        continue
-                    except Exception as error:  # noqa: BLE001  a bad archive never stops the run
-                        _logger.exception(
-                            "Billing run %s: plan %s failed", run.name, plan.id
-                        )
-                        error_vals.append(run._error_vals(plan, error))
                         continue
                     for charge in charges:
                         line_vals.append(run._line_vals(plan, charge, billed, waivers))
@@ -629,8 +702,8 @@ class PropertyBillingRun(models.Model):
 
     def _sync_limit(self):
         """Runs of up to this many payers are invoiced at once in the user's
-        request; larger runs are split into batch jobs processed in the
-        background (by as many cron workers as the server runs)."""
+        request; larger runs are split into batches, queue_job jobs that the
+        job runner spreads over the workers of every server."""
         return int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -665,6 +738,14 @@ class PropertyBillingRun(models.Model):
                 run._queue_jobs(groups, post=post)
         return True
 
+    def _job_batch_size(self, default):
+        """Payers (or invoices) per background batch."""
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("property_billing.job_batch_size", default)
+        ) or int(default)
+
     def _payer_groups(self, domain=None):
         """``[(payer, [run line ids], [plan ids])]`` of the charges to bill,
         in a stable order."""
@@ -693,7 +774,7 @@ class PropertyBillingRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 moves = self._create_invoices([group[:2] for group in batch])
-        except psycopg2.Error:
+        except psycopg2.IntegrityError:
             # another run billed some of these charges meanwhile: invoice
             # payer by payer so that only the billed ones are left out
             for group in batch:
@@ -705,20 +786,114 @@ class PropertyBillingRun(models.Model):
         if post and moves:
             self._post_moves(moves)
 
+    # ------------------------------------------------------------------
+    # Background batches (queue_job)
+    # ------------------------------------------------------------------
     def _queue_jobs(self, groups, post):
+        """One job per batch of payers; the run is closed by a last job that
+        depends on them all (queue_job's graph), so nothing polls."""
         self.ensure_one()
-        Job = self.env["property.billing.run.job"]
-        Line = self.env["property.billing.run.line"]
-        for sequence, batch_start in enumerate(range(0, len(groups), GENERATE_BATCH)):
-            batch = groups[batch_start : batch_start + GENERATE_BATCH]
-            job = Job.create({"run_id": self.id, "sequence": sequence, "post": post})
-            Line.browse([i for group in batch for i in group[1]]).write(
-                {"job_id": job.id}
-            )
+        size = self._job_batch_size(GENERATE_BATCH)
+        payer_ids = [payer.id for payer, *_rest in groups]
         self.state = "generating"
-        self.env.ref(
-            "property_billing.ir_cron_property_billing_run_jobs"
-        ).sudo()._trigger()
+        self._delay_batches(
+            [
+                self._batch_delayable(index, len(payer_ids), size)._job_bill_batch(
+                    payer_ids[start : start + size], post
+                )
+                for index, start in enumerate(range(0, len(payer_ids), size))
+            ],
+            "generate",
+            post,
+        )
+
+    def _queue_post_jobs(self, move_ids):
+        self.ensure_one()
+        size = self._job_batch_size(POST_BATCH)
+        self.state = "posting"
+        self._delay_batches(
+            [
+                self._batch_delayable(index, len(move_ids), size)._job_post_batch(
+                    move_ids[start : start + size]
+                )
+                for index, start in enumerate(range(0, len(move_ids), size))
+            ],
+            "post",
+            True,
+        )
+
+    def _batch_delayable(self, index, total, size):
+        return self.delayable(
+            channel=JOB_CHANNEL,
+            description=self.env._(
+                "Billing run %(run)s: batch %(batch)s of %(count)s",
+                run=self.name,
+                batch=index + 1,
+                count=-(-total // size),
+            ),
+        )
+
+    def _delay_batches(self, batches, phase, post):
+        finish = self.delayable(
+            channel=JOB_CHANNEL,
+            description=self.env._("Billing run %(run)s: close", run=self.name),
+        )._job_finish(phase, post)
+        group(*batches).on_done(finish).delay()
+
+    def _job_bill_batch(self, payer_ids, post):
+        """Job: invoice (and post) the run's charges of these payers.  Run
+        again (a retried or requeued job), it bills only what is left."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            self._bill_groups(
+                self._payer_groups([("payer_id", "in", payer_ids)]), post=post
+            )
+            self.env.flush_all()
+
+    def _job_post_batch(self, move_ids):
+        """Job: post these invoices of the run (those still in draft)."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            self._post_moves(
+                self.env["account.move"]
+                .browse(move_ids)
+                .filtered(lambda move: move.state == "draft")
+            )
+            self.env.flush_all()
+
+    def _job_finish(self, phase, post):
+        """Job: close the run once every batch of ``phase`` is done."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            if phase == "generate" and self.state == "generating":
+                self._finish_billing(post=post)
+            elif phase == "post" and self.state == "posting":
+                self.state = "posted"
+                self.message_post(body=self.env._("Invoices of the run posted."))
+            self.env.flush_all()
+
+    def _job_store_values(self, job):
+        """queue_job hook: link the job to its run, with its phase."""
+        phase = {"_job_bill_batch": "generate", "_job_post_batch": "post"}.get(
+            job.method_name
+        ) or (job.args[0] if job.args else False)
+        return {
+            "property_billing_run_id": self.id,
+            "property_billing_phase": phase,
+        }
+
+    def action_view_jobs(self):
+        """The run's background batches (queue_job jobs); a failed one is
+        retried from there with queue_job's Requeue button."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "queue_job.action_queue_job"
+        )
+        action["domain"] = [("property_billing_run_id", "=", self.id)]
+        action["context"] = {
+            "search_default_failed": bool(self.job_failed_count),
+        }
+        return action
 
     def _finish_billing(self, post):
         self.ensure_one()
@@ -843,26 +1018,7 @@ class PropertyBillingRun(models.Model):
                 run.state = "posted"
                 run.message_post(body=self.env._("Invoices of the run posted."))
             else:
-                Job = self.env["property.billing.run.job"]
-                for sequence, batch_start in enumerate(
-                    range(0, len(move_ids), POST_BATCH)
-                ):
-                    Job.create(
-                        {
-                            "run_id": run.id,
-                            "sequence": sequence,
-                            "post": True,
-                            "move_ids": [
-                                fields.Command.set(
-                                    move_ids[batch_start : batch_start + POST_BATCH]
-                                )
-                            ],
-                        }
-                    )
-                run.state = "posting"
-                self.env.ref(
-                    "property_billing.ir_cron_property_billing_run_jobs"
-                ).sudo()._trigger()
+                run._queue_post_jobs(move_ids)
         return True
 
     def _post_moves(self, moves):
@@ -1478,9 +1634,6 @@ class PropertyBillingRunLine(models.Model):
     )
     move_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null"
-    )
-    job_id = fields.Many2one(
-        "property.billing.run.job", readonly=True, index="btree_not_null"
     )
     move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
     source_ref = fields.Char(

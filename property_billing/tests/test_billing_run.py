@@ -9,7 +9,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import property_billing_run as run_module
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
+
 from .common import PropertyBillingCase
 
 
@@ -305,30 +308,191 @@ class TestBillingRun(PropertyBillingCase):
                 {"date_to": date(2027, 1, 1)}
             )
 
+    def _perform_jobs(self, run):
+        """Run the run's queue_job jobs as a job runner's worker does
+        (queue_job's RunJobController: started, performed, done, dependent
+        jobs enqueued), in dependency order; return the jobs performed."""
+        performed = []
+        while True:
+            record = run.queue_job_ids.filtered(
+                lambda job: job.state in ("pending", "enqueued")
+            )[:1]
+            if not record:
+                return performed
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.store()
+            RunJobController._try_perform_job(self.env, job)
+            RunJobController._enqueue_dependent_jobs(self.env, job)
+            performed.append(record)
+            self.env.invalidate_all()
+
     def test_large_run_in_background_batches(self):
-        """Above the synchronous limit a run is split into batches that the
-        cron workers process; the run closes when the last one is done."""
+        """Above the synchronous limit a run is split into batches, queue_job
+        jobs on the billing channel; a last job, waiting for them all,
+        closes the run.  With ``queue_job__no_delay`` (in-process, no job
+        runner) the same graph runs at once, in order."""
         self.env["ir.config_parameter"].set_param("property_billing.sync_limit", 1)
-        Job = self.env["property.billing.run.job"]
+        self.env["ir.config_parameter"].set_param("property_billing.job_batch_size", 2)
         run = self._run()
         run.action_preview()
-        with patch.object(run_module, "GENERATE_BATCH", 2):
-            run.action_generate_post()
-        self.assertEqual(run.state, "generating")
-        self.assertEqual(len(run.job_ids), 2, "3 payers in batches of 2")
-        self.assertFalse(run.move_ids)
-        # the site's analytic account exists before the batches run: parallel
-        # workers never race to create it (a serialisation failure)
+        with patch.object(
+            type(run),
+            "_job_bill_batch",
+            autospec=True,
+            side_effect=type(run)._job_bill_batch,
+        ) as bill_batch:
+            run.with_context(queue_job__no_delay=True).action_generate_post()
+        self.assertEqual(
+            sorted(len(call.args[1]) for call in bill_batch.call_args_list),
+            [1, 2],
+            "3 payers in batches of 2",
+        )
+        # the site's analytic account exists before the batches run:
+        # parallel workers never race to create it (a serialisation failure)
         self.assertTrue(self.site.analytic_account_id)
-        with patch.object(type(self.env["ir.cron"]), "_notify_progress") as progress:
-            while Job._cron_process():
-                pass
-            Job._cron_process()  # the call that closes the run
-        self.assertEqual(progress.call_args_list[0].kwargs, {"done": 1, "remaining": 2})
         self.assertEqual(run.state, "posted")
         self.assertEqual(len(run.move_ids), 3)
         self.assertTrue(all(m.state == "posted" for m in run.move_ids))
         self.assertEqual(run.progress, 100.0)
+        self.assertFalse(run.queue_job_ids, "run at once: no job stored")
+
+    def test_background_jobs_on_the_run(self):
+        """The stored jobs: linked to the run with their phase, on the billing
+        channel; the closing job waits for the batches; the run's progress
+        is the share of its phase's jobs done; generation then posting."""
+        self.env["ir.config_parameter"].set_param("property_billing.sync_limit", 1)
+        self.env["ir.config_parameter"].set_param("property_billing.job_batch_size", 2)
+        run = self._run()
+        run.action_preview()
+        run.action_generate()
+        jobs = run.queue_job_ids
+        self.assertEqual(len(jobs), 3, "3 payers in batches of 2, and the closing")
+        self.assertFalse(run.move_ids)
+        self.assertEqual(set(jobs.mapped("channel")), {"root.property_billing"})
+        self.assertEqual(set(jobs.mapped("property_billing_phase")), {"generate"})
+        closing = jobs.filtered(lambda job: job.method_name == "_job_finish")
+        self.assertEqual(closing.state, "wait_dependencies")
+        self.assertEqual(
+            sorted(jobs.filtered(lambda j: j != closing).mapped("state")),
+            ["pending", "pending"],
+        )
+        self.assertEqual((run.job_count, run.job_failed_count), (3, 0))
+        self.assertEqual((run.state, run.progress), ("generating", 0.0))
+        performed = self._perform_jobs(run)
+        self.assertEqual(performed[-1], closing, "the closing job runs last")
+        self.assertEqual(run.state, "generated")
+        self.assertEqual(len(run.move_ids), 3)
+        self.assertEqual(set(run.queue_job_ids.mapped("state")), {"done"})
+        run.action_post()
+        self.assertEqual(run.state, "posting")
+        posting = run.queue_job_ids.filtered(
+            lambda job: job.property_billing_phase == "post"
+        )
+        self.assertEqual(len(posting), 3)
+        # the generation jobs (all done) do not count in the posting's progress
+        self.assertEqual(run.progress, 0.0)
+        first = posting.filtered(lambda job: job.state == "pending")[:1]
+        job = Job.load(self.env, first.uuid)
+        job.set_started()
+        job.store()
+        RunJobController._try_perform_job(self.env, job)
+        self.env.invalidate_all()
+        self.assertAlmostEqual(run.progress, 100.0 / 3)
+        self._perform_jobs(run)
+        self.assertEqual(run.state, "posted")
+        self.assertTrue(all(m.state == "posted" for m in run.move_ids))
+        self.assertEqual(run.progress, 100.0)
+
+    def test_failed_batch_shown_and_requeued(self):
+        """A batch that fails is shown on the run and retried from queue_job's
+        own Requeue; the retried batch bills what is left, once."""
+        self.env["ir.config_parameter"].set_param("property_billing.sync_limit", 1)
+        self.env["ir.config_parameter"].set_param("property_billing.job_batch_size", 2)
+        run = self._run()
+        run.action_preview()
+        run.action_generate()
+        batch = run.queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_bill_batch"
+        )[:1]
+        job = Job.load(self.env, batch.uuid)
+        job.set_failed(exc_info="Test: the batch failed")
+        job.store()
+        self.env.invalidate_all()
+        self.assertEqual(run.job_failed_count, 1)
+        action = run.with_user(self.manager).action_view_jobs()
+        self.assertEqual(
+            self.env["queue.job"].with_user(self.manager).search(action["domain"]),
+            run.queue_job_ids,
+        )
+        self._perform_jobs(run)
+        self.assertEqual(run.state, "generating", "the run waits for its batch")
+        batch.with_user(self.manager).requeue()
+        self._perform_jobs(run)
+        self.assertEqual(run.state, "generated")
+        self.assertEqual(len(run.move_ids), 3)
+        # every charge billed once
+        self.assertEqual(run.line_ids.mapped("state"), ["billed"] * 3)
+        self.assertEqual(
+            self.env["property.billing.key"].search_count([("run_id", "=", run.id)]),
+            3,
+        )
+        self.assertEqual(run.job_failed_count, 0)
+
+    def test_concurrency_error_retries_the_batch(self):
+        """A serialization failure or a lock not available in a batch is
+        queue_job's RetryableJobError (the job is tried again later), not a
+        tenant's error."""
+        self.env["ir.config_parameter"].set_param("property_billing.sync_limit", 1)
+        run = self._run()
+        run.action_preview()
+        payers = run.line_ids.payer_id.ids
+        for error in (
+            psycopg2.errors.SerializationFailure("Test: could not serialize"),
+            psycopg2.errors.LockNotAvailable("Test: lock not available"),
+        ):
+            with (
+                patch.object(
+                    type(run), "_create_invoices", autospec=True, side_effect=error
+                ),
+                self.assertRaises(RetryableJobError),
+            ):
+                run._job_bill_batch(payers, False)
+        self.assertFalse(run.error_ids)
+        self.assertFalse(run.move_ids)
+        self.assertEqual(set(run.line_ids.mapped("state")), {"to_bill"})
+
+    def test_database_error_is_not_a_tenant_error(self):
+        """In the preview only a tenant archive's own data error (UserError,
+        ValidationError) is listed as the tenant's error; a database error
+        stops the preview instead of skipping the tenant."""
+        run = self._run()
+        Run = type(run)
+        original = Run._collect_charges
+        occ_id = self.occ_office.id
+
+        def failing(self, plan, ctx):
+            if plan.occupancy_id.id == occ_id:
+                raise psycopg2.errors.SerializationFailure("Test: could not serialize")
+            return original(self, plan, ctx)
+
+        with (
+            patch.object(Run, "_collect_charges", failing),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+        ):
+            run.action_preview()
+        self.assertFalse(run.error_ids)
+
+        def invalid(self, plan, ctx):
+            if plan.occupancy_id.id == occ_id:
+                # a test's own message: nothing to translate
+                raise ValidationError("Test: no unit area")  # pylint: disable=translation-required
+            return original(self, plan, ctx)
+
+        with patch.object(Run, "_collect_charges", invalid):
+            run.action_preview()
+        self.assertEqual(run.error_ids.occupancy_id, self.occ_office)
+        self.assertEqual(len(run.line_ids.occupancy_id), 2)
 
     def test_scheduled_run(self):
         manager = self.manager

@@ -232,7 +232,7 @@ class PropertyMeterReadingImport(models.TransientModel):
             "name": self.env._("Import Meter Readings"),
         }
 
-    def _parse_row(self, number, cells, indexes, report, cache):
+    def _parse_row(self, number, cells, indexes, report, cache):  # noqa: C901 - over budget before it existed, to split
         """The values of the reading of a row, or ``None`` when the row is
         rejected (its errors are added to ``report``)."""
 

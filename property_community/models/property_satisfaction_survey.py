@@ -5,10 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.property_tenant.utils import kpi_percent
+from odoo.addons.property_tenant.utils import KPI_TARGETS, kpi_percent
 
 # The seed's service target (服务目标): resident satisfaction >= 90%.
-SATISFACTION_TARGET = 90.0
+SATISFACTION_TARGET = KPI_TARGETS["satisfaction"]
 
 SURVEY_STATES = [
     ("draft", "Draft"),

@@ -447,7 +447,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 "property.ticket", ticket_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         callback_sudo = ticket_sudo.callback_ids.filtered(lambda c: c.state == "todo")[
             :1
         ]
@@ -482,10 +482,10 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 "property.ticket", ticket_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         photo_sudo = ticket_sudo.photo_ids.filtered(lambda a: a.id == photo_id)
         if not photo_sudo:
-            return request.not_found()
+            raise request.not_found()
         stream = request.env["ir.binary"]._get_stream_from(photo_sudo)
         # shown inline only when it is a picture (files added at the desk may
         # be anything)
@@ -513,10 +513,10 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 "property.ticket", ticket_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         callback_sudo = ticket_sudo.callback_ids.filtered(lambda c: c.id == callback_id)
         if not callback_sudo:
-            return request.not_found()
+            raise request.not_found()
         if callback_sudo.state != "todo":
             return self._property_redirect(ticket_sudo, access_token, error="locked")
         if satisfaction not in dict(SATISFACTION_LEVELS):
@@ -566,7 +566,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 "property.work.order", wo_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         if report_type in ("html", "pdf", "text"):
             return self._show_report(
                 model=work_order_sudo,
@@ -617,7 +617,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 "property.work.order", wo_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         if not self._property_can_rate(work_order_sudo):
             return self._property_redirect(
                 work_order_sudo, access_token, error="locked"

@@ -65,7 +65,7 @@ class PropertyScan(http.Controller):
     def property_scan(self, token, **kw):
         place_sudo = self._property_scan_place(token)
         if not place_sudo:
-            return request.not_found()
+            raise request.not_found()
         user = request.env.user
         if user._is_public():
             return request.redirect(

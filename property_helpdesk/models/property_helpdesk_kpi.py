@@ -4,16 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.property_tenant.utils import kpi_percent
-
-# The seed's service targets (服务目标), in percent.
-KPI_TARGETS = {
-    "complaint_handling": 100.0,
-    "major_repair_callback": 100.0,
-    "satisfaction": 90.0,
-    "suggestion_callback": 100.0,
-}
-
+from odoo.addons.property_tenant.utils import KPI_TARGETS, kpi_percent
 
 # Whose answers make the residents' satisfaction (the service target) and
 # whose are shown beside it (tenant kinds of the archive).

@@ -78,7 +78,7 @@ class PropertyTenantPortal(CustomerPortal):
                 "property.occupancy", occupancy_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         values = self._get_page_view_values(
             occupancy_sudo,
             access_token,
@@ -115,7 +115,7 @@ class PropertyTenantPortal(CustomerPortal):
                 "property.occupancy", occupancy_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         document_sudo = occupancy_sudo._portal_documents().filtered(
             lambda d: d.id == document_id
         )
@@ -123,6 +123,6 @@ class PropertyTenantPortal(CustomerPortal):
             lambda a: a.id == attachment_id
         )
         if not attachment_sudo:
-            return request.not_found()
+            raise request.not_found()
         stream = request.env["ir.binary"]._get_stream_from(attachment_sudo)
         return stream.get_response(as_attachment=True)

@@ -83,13 +83,13 @@ class PropertyPaidServicePortal(CustomerPortal):
                 "property.work.order", wo_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         # a quote exists once it was sent; a free order has none
         if (
             work_order_sudo.charge_type != "paid"
             or work_order_sudo.quote_state == "draft"
         ):
-            return request.not_found()
+            raise request.not_found()
         values = self._get_page_view_values(
             work_order_sudo,
             access_token,
@@ -168,7 +168,7 @@ class PropertyPaidServicePortal(CustomerPortal):
                 "property.work.order", wo_id, access_token
             )
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         if not self._property_can_answer_quote(work_order_sudo):
             return request.redirect(
                 self._property_quote_url(work_order_sudo, access_token, error="locked")
