@@ -78,6 +78,7 @@
         "views/property_collection_report_views.xml",
         "views/property_billing_run_xlsx_views.xml",
         "views/property_site_revenue_cost_views.xml",
+        "views/res_config_settings_views.xml",
         "views/property_billing_menus.xml",
     ],
     "demo": [

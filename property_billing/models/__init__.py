@@ -26,3 +26,5 @@ from . import property_billing_demo
 from . import property_payment_import
 from . import property_collection_report
 from . import property_timeline
+from . import res_company
+from . import res_config_settings

@@ -1,14 +1,126 @@
+"""Customer invoices of billing runs, and the journal items prepared for them.
+
+A billing run creates its invoices with their journal items prepared up
+front (``AccountMove._property_create_invoices``) and skips the per-invoice
+synchronisation of ``account.move`` (``skip_invoice_sync``), most of an
+invoice's creation cost.  Where core offers a method for a value, the
+prepared path calls it, so that a module overriding it is followed:
+
+- income account and taxes of a fee line: ``account.move.line``'s
+  ``_compute_account_id`` and ``_compute_tax_ids`` (``_get_computed_taxes``)
+  on a line in memory (``new``) of an invoice in memory of the run's
+  journal, once per product and batch;
+- amounts, tax lines and tax grids: the tax engine of ``account.tax``
+  (``_prepare_base_line_for_taxes_computation``,
+  ``_add_tax_details_in_base_lines``, ``_round_base_lines_tax_details``,
+  ``_add_accounting_data_in_base_lines_tax_details``, ``_prepare_tax_lines``);
+- amounts as stored: the fields' own ``convert_to_cache``.
+
+What it cannot call (core computes it on a saved invoice only, or inside
+the synchronisation it skips) or what would cost as much as the invoice
+(the receivable account by core's compute on an invoice in memory: some
+20 ms per payer) is restated; each restatement mirrors one core method of
+/opt/odoo18/addons/account/models/:
+
+==============================  ===========================================
+Restated here                   Mirrors (file:function)
+==============================  ===========================================
+arguments of a fee line's base  account_move.py:
+line (sign -1, rate 1, no       _prepare_product_base_line_for_taxes_computation
+refund, tax_tag_invert)         account_move_line.py:_compute_tax_tag_invert
+order of the tax engine's       account_move.py:_sync_tax_lines
+calls, tax lines as created     (and account_tax.py:_prepare_tax_lines' use)
+receivable account of the       account_move_line.py:_compute_account_id
+payer                           (payment_term lines)
+one receivable line, due on     account_move.py:_compute_needed_terms
+invoice_date_due                (invoice without payment term)
+no fiscal position when the     account_move.py:_compute_fiscal_position_id
+company has none
+posting (_property_post_        account_move.py:_post, whose writes would
+invoices) changes no journal    run _sync_dynamic_lines once per invoice
+item of an invoice in the
+company's currency
+the number format of a          sequence_mixin.py:_get_next_sequence_format,
+sequence, read once per batch   keyed by what account_move.py's
+(_get_next_sequence_format)     _get_last_sequence_domain and
+                                _get_starting_sequence depend on
+==============================  ===========================================
+
+Invoices the prepared path does not build take Odoo's own path: payers with
+a payment term or a fiscal position, cash-basis taxes, foreign currency,
+discount allocation, cash rounding, lines other than product lines.
+
+The restatements prove themselves at run time (``_property_self_check``):
+in every batch the first invoice of each shape (journal, currency, fiscal
+position, taxes, payment term) is also created by Odoo's own path in a
+savepoint, compared journal item by journal item and in its totals, and
+rolled back; on any difference the run notes it in its chatter and the
+whole batch takes Odoo's own path.  The company setting
+``property_billing_prepared_path`` turns the prepared path off.  The last
+two rows (posting) are covered by tests (test_invoice_presync.py), not by
+the run-time check.
+"""
+
 import base64
 import io
+import logging
 
 import qrcode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL, sql
+from odoo.tools import SQL, html2plaintext, sql
 
 from ..receipt import period_label
+
+_logger = logging.getLogger(__name__)
+
+# what the self-check compares of each journal item, and of the invoice
+SELF_CHECK_LINE_FIELDS = (
+    "display_type",
+    "account_id",
+    "partner_id",
+    "debit",
+    "credit",
+    "amount_currency",
+    "tax_ids",
+    "tax_line_id",
+    "tax_tag_ids",
+    "date_maturity",
+    "analytic_distribution",
+)
+SELF_CHECK_MOVE_FIELDS = (
+    "amount_untaxed",
+    "amount_tax",
+    "amount_total",
+    "amount_residual",
+    "amount_untaxed_signed",
+    "amount_total_signed",
+    "invoice_date_due",
+)
+
+
+def _comparable(record, name):
+    """``record[name]`` in a form two invoices' values compare by."""
+    field, value = record._fields[name], record[name]
+    if field.type == "many2one":
+        return value.id
+    if field.type in ("many2many", "one2many"):
+        return tuple(sorted(value.ids))
+    if field.type in ("float", "monetary"):
+        return round(value, 6)
+    return value or False
+
+
+def _readable(record, name):
+    """``record[name]`` as words for the run's chatter."""
+    field, value = record._fields[name], record[name]
+    if field.type in ("many2one", "many2many", "one2many"):
+        return ", ".join(value.mapped("display_name")) or "-"
+    if value is False or value is None:
+        return "-"
+    return str(value)
 
 
 def qr_png_data_uri(value):
@@ -169,13 +281,17 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------------
     # Invoices of billing runs with their journal items prepared up front
+    # (what is called and what is restated of core: the module docstring)
     # ------------------------------------------------------------------
     @api.model
     def _property_presync_setup(self, company, journal):
         """What the journal items of a run's customer invoices depend on
         beyond their lines, read once per batch; ``None`` when the company
+        turned the prepared path off (``property_billing_prepared_path``) or
         uses a feature whose items only the invoice's own synchronisation
         knows how to build (foreign currency, discount allocation)."""
+        if not company.property_billing_prepared_path:
+            return None
         if journal.currency_id and journal.currency_id != company.currency_id:
             return None
         if company.account_discount_expense_allocation_id:
@@ -192,25 +308,44 @@ class AccountMove(models.Model):
             "products": {},
             "partners": {},
             "partner_ids": (),
+            # an invoice in memory (never saved) of the batch's journal, on
+            # which new lines compute their account and taxes as core does
+            "sample": None,
         }
 
     @api.model
     def _property_presync_product(self, setup, product):
         """``(income account, taxes)`` of ``product`` on an invoice without
-        fiscal position, as an invoice line computes them, or ``None``
-        when a tax is due on payment (cash basis)."""
+        fiscal position, as an invoice line computes them (core's own
+        ``_compute_account_id`` and ``_compute_tax_ids``, with whatever
+        overrides them, on a line in memory), or ``None`` when a tax is due
+        on payment (cash basis)."""
         products = setup["products"]
         if product.id not in products:
             company = setup["company"]
-            product = product.with_company(company)
-            accounts = product.product_tmpl_id.get_product_accounts(fiscal_pos=False)
-            account = accounts["income"] or setup["journal"].default_account_id
-            Tax = self.env["account.tax"]
-            taxes = product.taxes_id.filtered_domain(Tax._check_company_domain(company))
-            taxes = taxes or account.tax_ids.filtered(
-                lambda tax: tax.type_tax_use == "sale"
+            if setup["sample"] is None:
+                setup["sample"] = (
+                    self.with_company(company)
+                    .with_context(default_move_type="out_invoice")
+                    .new(
+                        {
+                            "move_type": "out_invoice",
+                            "company_id": company.id,
+                            "journal_id": setup["journal"].id,
+                            "currency_id": setup["currency"].id,
+                            "fiscal_position_id": False,
+                        }
+                    )
+                )
+            line = self.env["account.move.line"].new(
+                {
+                    "move_id": setup["sample"].id,
+                    "display_type": "product",
+                    "product_id": product.id,
+                }
             )
-            taxes = taxes._filter_taxes_by_company(company)
+            account = line.account_id or setup["journal"].default_account_id
+            taxes = line.tax_ids
             flat = taxes.flatten_taxes_hierarchy()
             cash_basis = any(tax.tax_exigibility == "on_payment" for tax in flat)
             products[product.id] = None if cash_basis else (account, taxes)
@@ -219,7 +354,8 @@ class AccountMove(models.Model):
     @api.model
     def _property_presync_partner(self, setup, partner):
         """The receivable account of ``partner``, or ``None`` when its
-        invoices take a payment term or a fiscal position."""
+        invoices take a payment term or a fiscal position (restated:
+        ``_compute_account_id`` of the receivable line)."""
         partners = setup["partners"]
         if partner.id not in partners:
             company = setup["company"]
@@ -253,6 +389,15 @@ class AccountMove(models.Model):
         needs something this does not build (payment term, fiscal
         position, cash-basis tax, discount allocation, foreign currency):
         such invoices are created the usual way."""
+        prepared = self._property_prepare(setup, vals)
+        return prepared and prepared[0]
+
+    @api.model
+    def _property_prepare(self, setup, vals):
+        """``(presynced vals, shape)`` of :meth:`_property_presynced_vals`,
+        the shape being what the journal items depend on beyond amounts
+        (journal, currency, fiscal position, taxes, payment term): the
+        self-check builds one invoice of each shape Odoo's way."""
         if setup is None or vals.get("move_type") != "out_invoice":
             return None
         if any(
@@ -283,7 +428,7 @@ class AccountMove(models.Model):
         currency = setup["currency"]
         company = setup["company"]
         Line = self.env["account.move.line"]
-        base_lines, product_vals = [], []
+        base_lines, product_vals, all_taxes = [], [], AccountTax
         for command in vals.get("invoice_line_ids") or []:
             if command[0] != Command.CREATE or command[2].get("display_type"):
                 return None
@@ -306,6 +451,8 @@ class AccountMove(models.Model):
             if not found:
                 return None
             account, taxes = found
+            all_taxes |= taxes
+            # restated: account.move's _prepare_product_base_line_for_taxes_computation
             base_lines.append(
                 AccountTax._prepare_base_line_for_taxes_computation(
                     None,
@@ -335,6 +482,7 @@ class AccountMove(models.Model):
             )
         if not base_lines:
             return None
+        # restated: the steps of account.move's _sync_tax_lines
         AccountTax._add_tax_details_in_base_lines(base_lines, company)
         AccountTax._round_base_lines_tax_details(base_lines, company)
         AccountTax._add_accounting_data_in_base_lines_tax_details(base_lines, company)
@@ -349,6 +497,7 @@ class AccountMove(models.Model):
             line_ids.append(Command.create({**tax_vals, "display_type": "tax"}))
             total += tax_vals["balance"]
         total = currency.round(-total)
+        # restated: account.move's _compute_needed_terms without payment term
         line_ids.append(
             Command.create(
                 {
@@ -367,15 +516,28 @@ class AccountMove(models.Model):
             key: value for key, value in vals.items() if key != "invoice_line_ids"
         }
         presynced["line_ids"] = line_ids
-        return presynced
+        shape = (
+            vals.get("journal_id"),
+            currency.id,
+            False,  # fiscal position: none on the prepared path
+            tuple(sorted(all_taxes.ids)),
+            False,  # payment term: none on the prepared path
+        )
+        return presynced, shape
 
     @api.model
-    def _property_create_invoices(self, vals_list):
+    def _property_create_invoices(self, vals_list, report_to=None):
         """Create the customer invoices of ``vals_list``, those that can be
         with their journal items prepared up front
         (:meth:`_property_presynced_vals`), the others the usual way; the
         payer follows their invoice from its creation (posting would
-        subscribe them one invoice at a time)."""
+        subscribe them one invoice at a time).
+
+        The prepared path checks itself (:meth:`_property_self_check`): the
+        first invoice of each shape is also built Odoo's own way in a
+        savepoint and compared; on any difference, noted on ``report_to``
+        (a record with a chatter, the billing run), every invoice of the
+        batch is created Odoo's own way."""
         setup = None
         if vals_list:
             setup = self._property_presync_setup(
@@ -386,18 +548,143 @@ class AccountMove(models.Model):
             setup["partner_ids"] = tuple(
                 {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
             )
-        fast, usual = [], []
+        fast, usual, samples = [], [], {}
         for vals in vals_list:
-            presynced = self._property_presynced_vals(setup, vals)
-            (fast if presynced else usual).append(presynced or vals)
+            prepared = self._property_prepare(setup, vals)
+            if prepared:
+                fast.append(prepared[0])
+                samples.setdefault(prepared[1], (vals, prepared[0]))
+            else:
+                usual.append(vals)
+        for vals, presynced in samples.values():
+            difference = self._property_self_check(vals, presynced)
+            if difference:
+                self._property_report_difference(report_to, vals, difference)
+                fast, usual = [], vals_list
+                break
         moves = self.browse()
         if fast:
             moves |= self.with_context(skip_invoice_sync=True).create(fast)
         if usual:
-            moves |= self.create(usual)
+            moves |= self.with_context(skip_invoice_sync=False).create(usual)
         moves = self.browse(moves.ids)
         moves._property_add_payer_followers()
         return moves
+
+    @api.model
+    def _property_self_check(self, vals, presynced):
+        """Create the invoice of ``vals`` both ways, prepared
+        (``presynced``) and by Odoo's own path (the ORM's usual create),
+        in a savepoint that is rolled back; compare their journal items
+        and totals.  ``None`` when they are the same, else
+        ``(field, what, prepared value, Odoo's value)`` of the first
+        difference."""
+        savepoint = self.env.cr.savepoint()
+        try:
+            prepared = self.with_context(skip_invoice_sync=True).create(
+                self._property_copy_vals(presynced)
+            )
+            odoo = self.with_context(skip_invoice_sync=False).create(
+                self._property_copy_vals(vals)
+            )
+            return self._property_compare(prepared, odoo)
+        finally:
+            # rolled back whatever happens: neither invoice is kept
+            savepoint.close(rollback=True)
+
+    @api.model
+    def _property_copy_vals(self, vals):
+        """A copy of invoice ``vals`` whose commands ``create`` may change
+        in place."""
+        copied = dict(vals)
+        for key in ("line_ids", "invoice_line_ids"):
+            if key in copied:
+                copied[key] = [
+                    (command[0], command[1], dict(command[2]))
+                    if isinstance(command[2], dict)
+                    else tuple(command)
+                    for command in copied[key]
+                ]
+        return copied
+
+    @api.model
+    def _property_compare(self, prepared, odoo):
+        """The first difference between two invoices, journal item by
+        journal item (the items of a kind in a stable order), then totals:
+        ``(field name, which item, prepared value, Odoo's value)`` as
+        words, or ``None``."""
+
+        def sort_key(line):
+            return (
+                line.id if line.display_type == "product" else 0,
+                line.tax_line_id.id or 0,
+                line.tax_repartition_line_id.id or 0,
+                line.account_id.id,
+                str(line.date_maturity),
+                tuple(sorted(line.tax_ids.ids)),
+                round(line.balance, 6),
+            )
+
+        Line = self.env["account.move.line"]
+        kinds = dict(Line._fields["display_type"]._description_selection(self.env))
+        for kind in sorted(
+            set(prepared.line_ids.mapped("display_type"))
+            | set(odoo.line_ids.mapped("display_type"))
+        ):
+            ours = prepared.line_ids.filtered(
+                lambda line, kind=kind: line.display_type == kind
+            ).sorted(sort_key)
+            theirs = odoo.line_ids.filtered(
+                lambda line, kind=kind: line.display_type == kind
+            ).sorted(sort_key)
+            what = kinds.get(kind, kind)
+            if len(ours) != len(theirs):
+                return ("line_ids", what, len(ours), len(theirs))
+            for our_line, their_line in zip(ours, theirs, strict=True):
+                for name in SELF_CHECK_LINE_FIELDS:
+                    if _comparable(our_line, name) != _comparable(their_line, name):
+                        return (
+                            name,
+                            what,
+                            _readable(our_line, name),
+                            _readable(their_line, name),
+                        )
+        for name in SELF_CHECK_MOVE_FIELDS:
+            if _comparable(prepared, name) != _comparable(odoo, name):
+                return (
+                    name,
+                    self.env._("totals"),
+                    _readable(prepared, name),
+                    _readable(odoo, name),
+                )
+        return None
+
+    @api.model
+    def _property_report_difference(self, report_to, vals, difference):
+        """Note on ``report_to`` (once per run and difference) and in the
+        server log that the prepared invoices of a batch differ from Odoo's
+        own, naming the field and both values."""
+        name, what, ours, theirs = difference
+        field = self.env["account.move.line"]._fields.get(name) or self._fields[name]
+        body = self.env._(
+            "Prepared invoices differ from Odoo's own (%(what)s): %(field)s is "
+            "%(prepared)s prepared, %(odoo)s by Odoo. The batch was created by "
+            "Odoo's own path.",
+            what=what,
+            field=field._description_string(self.env),
+            prepared=ours,
+            odoo=theirs,
+        )
+        _logger.warning(
+            "Billing: invoice of partner %s: %s", vals.get("partner_id"), body
+        )
+        if not report_to:
+            return
+        posted = report_to.message_ids.filtered(
+            lambda message: html2plaintext(message.body or "").strip() == body
+        )
+        if not posted:
+            report_to.message_post(body=body)
 
     def _property_add_payer_followers(self):
         """Make each invoice's payer a follower, with the subtypes posting
@@ -427,8 +714,8 @@ class AccountMove(models.Model):
         journal item of an invoice in the company's currency, so their
         synchronisation is skipped (posting writes each invoice on its own,
         which would run it once per invoice), and the number format of a
-        journal and date is worked out once for the batch rather than with
-        two queries per invoice (:meth:`_get_next_sequence_format`)."""
+        sequence is worked out once for the batch rather than with several
+        queries per invoice (:meth:`_get_next_sequence_format`)."""
         company_currency = self.filtered(
             lambda move: move.currency_id == move.company_id.currency_id
         )
@@ -450,11 +737,16 @@ class AccountMove(models.Model):
 
     def _get_next_sequence_format(self):
         # While a batch is posted (_property_post_invoices), the format of the
-        # next number (and the last number, which the transaction's sequence
-        # cache then increments) is the same for every invoice of a journal,
-        # type and date: it is read once.  Should the cache have been
-        # cleared meanwhile, _locked_increment's unique-constraint retry
-        # still finds the next free number.
+        # next number and the last number (which core's transaction cache of
+        # _locked_increment then increments) are read once per sequence: per
+        # journal, date, type, payment or not and starting sequence (the hook
+        # by which debit notes and localisations give their documents a
+        # prefix of their own).  Without it, posting costs three more queries
+        # per invoice (_get_last_sequence and its reference searches), whose
+        # cost grows with the journal: +5.7 ms of database CPU per invoice
+        # over a run of 2,000 (benchmarks/bench_billing.py).  Should core's
+        # cache be cleared meanwhile, _locked_increment's unique-constraint
+        # retry still finds the next free number.
         memo = self.env.context.get("property_sequence_memo")
         if memo is None:
             return super()._get_next_sequence_format()
@@ -463,6 +755,7 @@ class AccountMove(models.Model):
             self.date,
             self.move_type,
             bool(self.origin_payment_id),
+            self._get_starting_sequence(),
         )
         if key not in memo:
             memo[key] = super()._get_next_sequence_format()

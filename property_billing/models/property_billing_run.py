@@ -568,6 +568,10 @@ class PropertyBillingRun(models.Model):
                     self.env._("Only a draft or previewed run can be previewed again.")
                 )
             run._check_can_run()
+            # the site's analytic account, which the invoices carry, is made
+            # now if it is missing, not while they are created: two runs of
+            # a site generating at once would race to write the site
+            run.site_id._billing_analytic_account()
             run.line_ids.unlink()
             run.error_ids.unlink()
             plans = self.env["property.billing.plan"].search(run._plan_domain())
@@ -955,7 +959,7 @@ class PropertyBillingRun(models.Model):
             self.env["account.move"]
             .with_context(**QUIET)
             .with_company(self.company_id)
-            ._property_create_invoices(vals_list)
+            ._property_create_invoices(vals_list, report_to=self)
         )
         key_vals = []
         for move_line in moves.invoice_line_ids:

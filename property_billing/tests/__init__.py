@@ -6,6 +6,7 @@ from . import test_counter
 from . import test_disclosure
 from . import test_dunning
 from . import test_invoice_presync
+from . import test_invoice_selfcheck
 from . import test_late_fees
 from . import test_meters
 from . import test_payment_import

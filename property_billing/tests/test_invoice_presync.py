@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -339,3 +340,116 @@ class TestInvoicePresync(PropertyBillingCase):
         )
         with self.assertRaisesRegex(UserError, "not balanced"):
             moves._property_post_invoices()
+
+    def test_batch_numbers_of_several_sequences(self):
+        """A batch mixing two sales journals (two prefixes) and a credit
+        note posts each on its own sequence, as posting one by one does."""
+        Move = self.env["account.move"].with_company(self.company)
+        other = self.journal.copy({"name": "Test fees 2", "code": "TFB2"})
+        self.journal.refund_sequence = True
+        line = [(self.product_fee, 10.0, 2.8, 0.0)]
+        vals = self._vals(self.tenant_a, line)
+        first = Move.create(dict(vals))
+        first.action_post()
+        refund = first._reverse_moves()
+        batch = Move._property_create_invoices(
+            [dict(vals), {**vals, "journal_id": other.id}, dict(vals)]
+        ).sorted("id")
+        (batch | refund)._property_post_invoices()
+        self.assertTrue(all(m.state == "posted" for m in batch | refund))
+        ours = batch.filtered(lambda m: m.journal_id == self.journal)
+        self.assertEqual(
+            ours.mapped("sequence_number"),
+            [first.sequence_number + 1, first.sequence_number + 2],
+        )
+        self.assertEqual(ours.mapped("sequence_prefix"), [first.sequence_prefix] * 2)
+        theirs = batch - ours
+        self.assertNotEqual(theirs.sequence_prefix, first.sequence_prefix)
+        self.assertIn("TFB2", theirs.name)
+        self.assertNotEqual(refund.sequence_prefix, first.sequence_prefix)
+        after = Move.create({**vals, "journal_id": other.id})
+        after.action_post()
+        self.assertEqual(after.sequence_number, theirs.sequence_number + 1)
+
+    def test_batch_numbers_when_sequence_cache_cleared(self):
+        """The number format is read once per sequence and batch; should
+        core's transaction cache of numbers be cleared in the middle of the
+        batch, the next invoices still take the next free numbers."""
+        Move = self.env["account.move"].with_company(self.company)
+        Class = type(Move)
+        vals = self._vals(self.tenant_a, [(self.product_fee, 10.0, 2.8, 0.0)])
+        first = Move.create(dict(vals))
+        first.action_post()
+        batch = Move._property_create_invoices([dict(vals) for _i in range(5)])
+        increment, last_sequence = Class._locked_increment, Class._get_last_sequence
+        calls = {"increment": 0, "last": 0}
+
+        def locked_increment(move, format_string, format_values):
+            calls["increment"] += 1
+            if calls["increment"] == 3:
+                move._get_sequence_cache().clear()
+            return increment(move, format_string, format_values)
+
+        def get_last_sequence(move, relaxed=False, with_prefix=None):
+            calls["last"] += 1
+            return last_sequence(move, relaxed=relaxed, with_prefix=with_prefix)
+
+        with (
+            patch.object(Class, "_locked_increment", locked_increment),
+            patch.object(Class, "_get_last_sequence", get_last_sequence),
+        ):
+            batch._property_post_invoices()
+        self.assertEqual(calls["increment"], 5)
+        self.assertEqual(calls["last"], 1, "read once for the batch")
+        start = first.sequence_number
+        self.assertEqual(
+            batch.sorted("id").mapped("sequence_number"),
+            list(range(start + 1, start + 6)),
+        )
+        self.assertEqual(set(batch.mapped("sequence_prefix")), {first.sequence_prefix})
+
+    def test_batch_numbers_of_a_prefix_of_its_own(self):
+        """A module giving some documents a sequence of their own (as debit
+        notes and localisations do, through _get_starting_sequence and
+        _get_last_sequence_domain) is followed in a batch."""
+        Move = self.env["account.move"].with_company(self.company)
+        Class = type(Move)
+        starting, domain = Class._get_starting_sequence, Class._get_last_sequence_domain
+        own = self.tenant_b
+
+        def get_starting_sequence(move):
+            prefix = "D" if move.partner_id == own else ""
+            return prefix + starting(move)
+
+        def get_last_sequence_domain(move, relaxed=False):
+            where, params = domain(move, relaxed)
+            where += (
+                " AND partner_id = %(own)s"
+                if move.partner_id == own
+                else " AND partner_id != %(own)s"
+            )
+            return where, {**params, "own": own.id}
+
+        line = [(self.product_fee, 10.0, 2.8, 0.0)]
+        with (
+            patch.object(Class, "_get_starting_sequence", get_starting_sequence),
+            patch.object(Class, "_get_last_sequence_domain", get_last_sequence_domain),
+        ):
+            first = Move.create(self._vals(self.tenant_a, line))
+            first.action_post()
+            batch = Move._property_create_invoices(
+                [
+                    self._vals(partner, line)
+                    for partner in (own, self.tenant_a, own, self.tenant_a)
+                ]
+            ).sorted("id")
+            batch._property_post_invoices()
+        theirs = batch.filtered(lambda m: m.partner_id == own)
+        ours = batch - theirs
+        start = first.sequence_number
+        self.assertEqual(ours.mapped("sequence_number"), [start + 1, start + 2])
+        self.assertEqual(set(ours.mapped("sequence_prefix")), {first.sequence_prefix})
+        self.assertEqual(theirs.mapped("sequence_number"), [1, 2])
+        self.assertEqual(
+            set(theirs.mapped("sequence_prefix")), {"D" + first.sequence_prefix}
+        )
