@@ -3,6 +3,7 @@ from . import property_fee_standard
 from . import property_billing_plan
 from . import property_fee_waiver
 from . import property_billing_key
+from . import property_charge_source
 from . import property_billing_run
 from . import queue_job
 from . import property_site

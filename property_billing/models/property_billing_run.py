@@ -520,7 +520,12 @@ class PropertyBillingRun(models.Model):
         ctx = self._plan_charge_context()
         ctx["shared_cost_lines"] = self._unbilled_shared_cost_lines()
         ctx["late_fees"] = self._late_fee_context(ctx)
+        for source in self._charge_sources():
+            ctx[source._name] = source._charge_context(self, ctx)
         return ctx
+
+    def _charge_sources(self):
+        return self.env["property.charge.source"]._charge_sources()
 
     def _collect_charges(self, plan, ctx):
         """The charges of one billing plan for this run, as a list of dicts
@@ -530,6 +535,11 @@ class PropertyBillingRun(models.Model):
             self._collect_plan_charges(plan, ctx)
             + self._shared_cost_charges(plan, ctx)
             + self._late_fee_charges(plan, ctx)
+            + [
+                charge
+                for source in self._charge_sources()
+                for charge in source._charges(self, plan, ctx)
+            ]
         )
 
     def _line_vals(self, plan, charge, billed, waivers):
@@ -538,6 +548,8 @@ class PropertyBillingRun(models.Model):
             vals["shared_cost_line_id"] = charge["shared_cost_line"].id
         if charge.get("late_fees"):
             vals["late_fee_ids"] = [Command.create(d) for d in charge["late_fees"]]
+        for source in self._charge_sources():
+            source._charge_line_vals(self, charge, vals)
         return vals
 
     def action_preview(self):
@@ -551,9 +563,32 @@ class PropertyBillingRun(models.Model):
         return True
 
     def _create_invoices(self, groups):
+        groups = self._billable_groups(groups)
+        if not groups:
+            return self.env["account.move"]
         moves = self._create_plan_invoices(groups)
         self._link_shared_cost_keys(moves)
+        for source in self._charge_sources():
+            source._charge_invoiced(self, moves)
         return moves
+
+    def _billable_groups(self, groups):
+        """``groups`` of ``(payer, line ids)`` without the lines that a
+        charge source no longer lets bill (billed since the preview)."""
+        lines = self.env["property.billing.run.line"].browse(
+            [i for _payer, ids in groups for i in ids]
+        )
+        kept = lines
+        for source in self._charge_sources():
+            kept = source._charge_billable_lines(self, kept)
+        if kept == lines:
+            return groups
+        kept_ids = set(kept.ids)
+        return [
+            (payer, [i for i in ids if i in kept_ids])
+            for payer, ids in groups
+            if any(i in kept_ids for i in ids)
+        ]
 
     # ------------------------------------------------------------------
     # Preview
@@ -618,6 +653,12 @@ class PropertyBillingRun(models.Model):
                 self.env["property.billing.run.line"].create(line_vals)
                 self.env.flush_all()
                 self.env.invalidate_all()
+            # what a source has to bill and no plan of the run took
+            error_vals += [
+                vals
+                for source in run._charge_sources()
+                for vals in source._charge_preview_errors(run, ctx)
+            ]
             self.env["property.billing.run.error"].create(error_vals)
             run.write(
                 {
