@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -111,7 +113,8 @@ class PropertyDunning(models.Model):
         it reached and did not get yet (lower levels it skipped are not done
         any more; a level done once is never repeated).  A bill that fails is
         recorded as a failed step, logged, and tried again on the next run;
-        the others go on.  Returns the steps done."""
+        the others go on.  A database error is nobody's bill's: it fails the
+        whole run (tried again by the next one).  Returns the steps done."""
         today = date_ref or fields.Date.context_today(self)
         levels = self.env["property.dunning.level"].search([])
         if not levels:
@@ -192,6 +195,11 @@ class PropertyDunning(models.Model):
                         dunning = self.create(vals)
                     dunning._execute()
                 done |= dunning
+            except psycopg2.Error:
+                # not the bill's fault (a lock, a serialization failure, the
+                # database going away): the whole cron run fails and is tried
+                # again, nothing is recorded against the tenant
+                raise
             except Exception as error:  # noqa: BLE001 - one bill must not stop the others
                 _logger.exception(
                     "Dunning of invoice %s at level %s failed", invoice.id, level.id

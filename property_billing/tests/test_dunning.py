@@ -388,6 +388,29 @@ class TestDunning(PropertyBillingCase):
         self.assertFalse(failed.error)
         self.assertFalse(self._dun(date(2026, 3, 21)))
 
+    def test_database_error_is_not_the_bills_failure(self):
+        """A lock or serialization failure while dunning a bill fails the
+        run (the cron tries again) and is never recorded as the bill's
+        failed step."""
+        Dunning = self.env.registry["property.dunning"]
+        office = self.bill_office
+
+        def locked(dunning):
+            if dunning.invoice_id == office:
+                raise psycopg2.errors.LockNotAvailable("Test: row is locked")
+            return True
+
+        with (
+            patch.object(Dunning, "_execute", locked),
+            self.assertRaises(psycopg2.errors.LockNotAvailable),
+        ):
+            self._dun(date(2026, 3, 19))
+        self.assertFalse(
+            self.env["property.dunning"].search(
+                [("invoice_id", "=", office.id), ("state", "=", "failed")]
+            )
+        )
+
     def test_no_collector_fails_on_the_record(self):
         self.site.write(
             {
