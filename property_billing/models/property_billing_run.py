@@ -1100,6 +1100,43 @@ class PropertyBillingRun(models.Model):
             run.move_ids.filtered(lambda m: m.state == "draft").unlink()
             run.state = "cancel"
 
+    def action_stop_jobs(self):
+        """Give up the failed background batches of a run stuck generating or
+        posting (a batch that fails again when requeued): the failed jobs and
+        the closing job waiting for them are cancelled and the run is back to
+        "Invoices Generated" with what was done: its invoices can be posted,
+        or the run cancelled (draft invoices deleted) and billed again."""
+        self._check_manager()
+        for run in self:
+            if run.state not in ("generating", "posting"):
+                continue
+            jobs = run.queue_job_ids.sudo()
+            if jobs.filtered(
+                lambda job: job.state in ("pending", "enqueued", "started")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Batches of run %(run)s are still waiting or running: "
+                        "wait for them to finish, then stop the failed ones.",
+                        run=run.name,
+                    )
+                )
+            left = jobs.filtered(
+                lambda job: job.state in ("failed", "wait_dependencies")
+            )
+            left.button_cancelled()
+            to_bill = len(run.line_ids.filtered(lambda line: line.state == "to_bill"))
+            run.state = "generated"
+            run.message_post(
+                body=self.env._(
+                    "Background batches stopped: %(jobs)s failed or waiting jobs "
+                    "cancelled; %(lines)s charges were not invoiced.",
+                    jobs=len(left),
+                    lines=to_bill,
+                )
+            )
+        return True
+
     def action_reset_draft(self):
         self.filtered(
             lambda r: r.state in ("previewed", "cancel") and not r.move_ids

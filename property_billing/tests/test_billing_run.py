@@ -439,6 +439,52 @@ class TestBillingRun(PropertyBillingCase):
         )
         self.assertEqual(run.job_failed_count, 0)
 
+    def test_failed_batch_given_up(self):
+        """A batch that keeps failing does not leave the run stuck in
+        "Generating": the manager stops the failed batches (refused while
+        others still wait), the run keeps what was invoiced and can be
+        cancelled and billed again."""
+        self.env["ir.config_parameter"].set_param("property_billing.sync_limit", 1)
+        self.env["ir.config_parameter"].set_param("property_billing.job_batch_size", 2)
+        run = self._run()
+        run.action_preview()
+        run.action_generate()
+        batch = run.queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_bill_batch"
+        )[:1]
+        with self.assertRaises(UserError, msg="other batches still pending"):
+            run.with_user(self.manager).action_stop_jobs()
+        job = Job.load(self.env, batch.uuid)
+        job.set_failed(exc_info="Test: the batch fails every time")
+        job.store()
+        self._perform_jobs(run)
+        self.env.invalidate_all()
+        self.assertEqual(run.state, "generating")
+        with self.assertRaises(UserError, msg="billing managers only"):
+            run.with_user(self.collector).action_stop_jobs()
+        run.with_user(self.manager).action_stop_jobs()
+        self.assertEqual(run.state, "generated")
+        self.assertEqual(set(run.queue_job_ids.mapped("state")), {"done", "cancelled"})
+        failed_payers = job.args[0]
+        self.assertTrue(failed_payers)
+        self.assertEqual(
+            set(run.move_ids.partner_id.ids),
+            set(run.line_ids.payer_id.ids) - set(failed_payers),
+            "the batches that passed stay invoiced",
+        )
+        self.assertEqual(
+            set(
+                run.line_ids.filtered(lambda line: line.state == "to_bill").payer_id.ids
+            ),
+            set(failed_payers),
+        )
+        run.action_cancel()
+        self.assertEqual(run.state, "cancel")
+        self.assertFalse(
+            self.env["property.billing.key"].search([("run_id", "=", run.id)]),
+            "the keys of the deleted invoices are released",
+        )
+
     def test_concurrency_error_retries_the_batch(self):
         """A serialization failure or a lock not available in a batch is
         queue_job's RetryableJobError (the job is tried again later), not a
