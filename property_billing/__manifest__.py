@@ -3,7 +3,7 @@
     "summary": "Property fees (收费): approved fee standards, billing plans, meters, "
     "billing runs that never bill twice, shared costs, late fees and dunning, "
     "portal and counter payment, reconciliation and the collection rate",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Property",
     "website": "https://github.com/wanjia-property/property-suite",
     "author": "Wanjia Property Suite",

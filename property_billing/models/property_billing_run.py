@@ -1100,6 +1100,37 @@ class PropertyBillingRun(models.Model):
             run.move_ids.filtered(lambda m: m.state == "draft").unlink()
             run.state = "cancel"
 
+    @api.model
+    def _requeue_orphan_runs(self, post_by_run=None):
+        """Queue again the remaining work of runs generating or posting in
+        the background that have no job (batches of an older version's own
+        table, see the 18.0.1.1.0 migration): the charges still to bill, or
+        the draft invoices still to post.  ``post_by_run``: whether each
+        run was to post its invoices as well."""
+        post_by_run = post_by_run or {}
+        runs = self.search([("state", "in", ("generating", "posting"))])
+        for run in runs.filtered(lambda run: not run.queue_job_ids):
+            if run.state == "generating":
+                groups = run._payer_groups()
+                if groups:
+                    run._queue_jobs(groups, post=bool(post_by_run.get(run.id)))
+                else:
+                    run._finish_billing(post=False)
+                continue
+            move_ids = (
+                self.env["account.move"]
+                .search(
+                    [("property_billing_run_id", "=", run.id), ("state", "=", "draft")],
+                    order="id",
+                )
+                .ids
+            )
+            if move_ids:
+                run._queue_post_jobs(move_ids)
+            else:
+                run.state = "posted"
+        return runs
+
     def action_stop_jobs(self):
         """Give up the failed background batches of a run stuck generating or
         posting (a batch that fails again when requeued): the failed jobs and

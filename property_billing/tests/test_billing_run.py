@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from datetime import date
 from unittest.mock import patch
 
@@ -484,6 +486,41 @@ class TestBillingRun(PropertyBillingCase):
             self.env["property.billing.key"].search([("run_id", "=", run.id)]),
             "the keys of the deleted invoices are released",
         )
+
+    def test_upgrade_requeues_batches_of_the_old_table(self):
+        """A run generating in the background when the database is upgraded
+        from the version with its own table of batches gets its remaining
+        work queued as jobs (with the old table's "post as well"), and
+        completes."""
+        self.env["ir.config_parameter"].set_param("property_billing.job_batch_size", 2)
+        run = self._run()
+        run.action_preview()
+        run.state = "generating"  # as the old version left it
+        self.env.cr.execute(
+            "CREATE TABLE property_billing_run_job "
+            "(id serial, run_id int, post boolean, state varchar)"
+        )
+        self.env.cr.execute(
+            "INSERT INTO property_billing_run_job (run_id, post, state) "
+            "VALUES (%s, true, 'pending')",
+            [run.id],
+        )
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)),
+            "migrations",
+            "18.0.1.1.0",
+            "post-migrate.py",
+        )
+        spec = importlib.util.spec_from_file_location("billing_post_migrate", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(len(run.queue_job_ids), 3, "2 batches and the closing job")
+        self._perform_jobs(run)
+        self.assertEqual(run.state, "posted", "post as well, as the old batch said")
+        self.assertEqual(len(run.move_ids), 3)
+        self.assertEqual(set(run.move_ids.mapped("state")), {"posted"})
 
     def test_concurrency_error_retries_the_batch(self):
         """A serialization failure or a lock not available in a batch is
