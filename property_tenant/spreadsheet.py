@@ -61,7 +61,7 @@ SUM = _Sum()
 # Kind -> (how the value is written, its format).  Percent is in percent
 # points (98.5 means 98.5 %, the header says "(%)"); ratio is a fraction
 # shown as a percentage (0.985 shows 98.5%).  "auto" lets xlsxwriter pick
-# the type from the value (strings stay text: see new_workbook).
+# the type from the value (strings stay text: see Workbook).
 KINDS = {
     "text": ("write_string", {}),
     "warning": ("write_string", {"text_wrap": True, "font_color": "#9C5700"}),
@@ -76,7 +76,6 @@ KINDS = {
     "title": ("write_string", {"bold": True, "font_size": 13}),
     "header": ("write_string", {"bold": True, "bg_color": "#DDEBF7", "border": 1}),
 }
-NUMERIC_KINDS = ("integer", "number", "money", "percent", "ratio")
 
 
 def _is_blank(value):
@@ -148,7 +147,9 @@ class Workbook(xlsxwriter.Workbook):
         values: the facts of the export), an empty row if there was a title
         or a head, the header row (the titles of ``columns``, frozen), the
         ``rows`` (lists of values in the order of ``columns``) and the
-        ``totals`` row (bold; :data:`SUM` sums the column)."""
+        ``totals`` row (bold, its label in a text column; :data:`SUM` sums
+        the column).  ``freeze_columns`` columns stay on screen beside the
+        header; ``autofilter`` puts filters on the header."""
         columns = [Column(*column) for column in columns]
         rows = list(rows)
         sheet = self.add_worksheet(name)
