@@ -14,10 +14,12 @@ Why our own helper rather than OCA ``report_xlsx``: ``report_xlsx`` only
 changes how a workbook is delivered (an ``ir.actions.report`` of type xlsx
 per export, a report class per export) while each report still places
 its cells by hand with xlsxwriter; it adds a dependency and one report
-record per export, and its workbooks are opened with xlsxwriter's default
-options, which write a string beginning with ``=`` as a live formula.  The
-exports here are downloaded from buttons, portal routes and wizards that
-already exist; what they lacked was one way to lay out a table.
+record per export, replaces ``xlsxwriter.Workbook`` for the whole process
+when imported, and opens its workbooks with xlsxwriter's default options
+(``get_workbook_options`` returns ``{}``), which write a string beginning
+with ``=`` as a live formula.  The exports here are downloaded from
+buttons, portal routes and wizards that already exist; what they lacked
+was one way to lay out a table.
 
 Formula injection: names, summaries and memos that tenants and staff typed
 are written in these workbooks.  xlsxwriter turns a string that begins
