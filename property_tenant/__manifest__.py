@@ -49,6 +49,8 @@
             "property_tenant/static/src/tours/*.js",
         ],
     },
+    # spreadsheet.py: the xlsx helper of the suite's exports
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "pre_init_hook": "pre_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -2,9 +2,9 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError
-from odoo.http import content_disposition, request
+from odoo.http import request
 
-from ..xlsx import XLSX_MIMETYPE
+from odoo.addons.property_tenant.spreadsheet import xlsx_response
 
 
 class PropertyBillingXlsx(http.Controller):
@@ -27,11 +27,4 @@ class PropertyBillingXlsx(http.Controller):
             content = run._preview_xlsx()
         except AccessError as error:
             raise Forbidden() from error
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", XLSX_MIMETYPE),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(run._preview_filename())),
-            ],
-        )
+        return xlsx_response(content, run._preview_filename())

@@ -11,12 +11,11 @@ anything else is a 404.  No access token is accepted.
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import content_disposition, request
+from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-from ..xlsx import XLSX_MIMETYPE
+from odoo.addons.property_tenant.spreadsheet import xlsx_response
 
 
 class PropertyPublishedFiguresPortal(CustomerPortal):
@@ -59,16 +58,6 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
             else Model
         )
         return records, pager
-
-    def _property_xlsx_response(self, content, filename):
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", XLSX_MIMETYPE),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -137,7 +126,7 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
         cost_sudo = self._property_published_record("property.shared.cost", cost_id)
         if cost_sudo is None:
             raise request.not_found()
-        return self._property_xlsx_response(
+        return xlsx_response(
             cost_sudo._xlsx_content(for_tenants=True), cost_sudo._xlsx_filename()
         )
 
@@ -200,6 +189,6 @@ class PropertyPublishedFiguresPortal(CustomerPortal):
         )
         if disclosure_sudo is None:
             raise request.not_found()
-        return self._property_xlsx_response(
+        return xlsx_response(
             disclosure_sudo._xlsx_content(), disclosure_sudo._xlsx_filename()
         )

@@ -1569,120 +1569,77 @@ class PropertyBillingRun(models.Model):
         row per charge, then the run's errors on their own sheet."""
         self.ensure_one()
         self.check_access("read")
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        title = workbook.add_format({"bold": True, "font_size": 13})
-        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-        number = workbook.add_format({"num_format": "#,##0.00##"})
-        wrap = workbook.add_format({"text_wrap": True, "font_color": "#9C5700"})
+        _ = self.env._
         states = self._selection_labels("property.billing.run.line", "state")
-
-        sheet = workbook.add_worksheet(self.env._("Charges"))
-        month = self.period_start.strftime("%Y-%m")
-        sheet.write(
-            0,
-            0,
-            self.env._(
+        workbook = new_workbook(io.BytesIO())
+        workbook.write_table(
+            _("Charges"),
+            [
+                (_("Unit"), "text", 10),
+                (_("Payer"), "text", 22),
+                (_("Fee Item"), "text", 22),
+                (_("Label"), "text", 48),
+                (_("From"), "date", 12),
+                (_("To"), "date", 12),
+                (_("Quantity"), "number", 12),
+                (_("Unit Price"), "number", 12),
+                (_("Waived (%)"), "percent", 12),
+                (_("Amount"), "money", 12),
+                (_("Warning"), "warning", 40),
+                (_("Status"), "text", 16),
+                (_("Invoice"), "text", 16),
+            ],
+            [
+                [
+                    line.unit_code,
+                    line.payer_id.display_name,
+                    line.item_id.display_name,
+                    line.name,
+                    line.billed_start,
+                    line.billed_end,
+                    line.quantity,
+                    line.price_unit,
+                    line.discount,
+                    line.amount,
+                    line.warning,
+                    states.get(line.state),
+                    line.move_id.name,
+                ]
+                for line in self.line_ids
+            ],
+            title=_(
                 "Billing run %(run)s: %(site)s, %(month)s",
                 run=self.name,
                 site=self.site_id.display_name,
-                month=month,
+                month=self.period_start.strftime("%Y-%m"),
             ),
-            title,
+            head=[
+                [
+                    _("Status"),
+                    self._selection_labels(self._name, "state").get(self.state),
+                    _("Invoice date"),
+                    fields.Date.to_string(self.invoice_date),
+                    _("Due date"),
+                    fields.Date.to_string(self.due_date),
+                ]
+            ],
+            totals=[_("Total")] + [None] * 8 + [sum(self.line_ids.mapped("amount"))],
+            freeze_columns=1,
+            autofilter=True,
         )
-        sheet.write_row(
-            1,
-            0,
+        workbook.write_table(
+            _("Errors"),
             [
-                self.env._("Status"),
-                self._selection_labels(self._name, "state").get(self.state, ""),
-                self.env._("Invoice date"),
-                fields.Date.to_string(self.invoice_date) or "",
-                self.env._("Due date"),
-                fields.Date.to_string(self.due_date) or "",
+                (_("Tenant Archive"), "text", 28),
+                (_("Invoice"), "text", 28),
+                (_("Message"), "text", 80),
+            ],
+            [
+                [error.occupancy_id.display_name, error.move_id.name, error.message]
+                for error in self.error_ids
             ],
         )
-        headers = [
-            self.env._("Unit"),
-            self.env._("Payer"),
-            self.env._("Fee Item"),
-            self.env._("Label"),
-            self.env._("From"),
-            self.env._("To"),
-            self.env._("Quantity"),
-            self.env._("Unit Price"),
-            self.env._("Waived (%)"),
-            self.env._("Amount"),
-            self.env._("Warning"),
-            self.env._("Status"),
-            self.env._("Invoice"),
-        ]
-        sheet.write_row(3, 0, headers, bold)
-        row = 4
-        for line in self.line_ids:
-            sheet.write_row(
-                row,
-                0,
-                [
-                    line.unit_code or "",
-                    line.payer_id.display_name or "",
-                    line.item_id.display_name or "",
-                    line.name or "",
-                ],
-            )
-            sheet.write_datetime(
-                row, 4, fields.Datetime.to_datetime(line.billed_start), day
-            )
-            sheet.write_datetime(
-                row, 5, fields.Datetime.to_datetime(line.billed_end), day
-            )
-            sheet.write_number(row, 6, line.quantity, number)
-            sheet.write_number(row, 7, line.price_unit, number)
-            sheet.write_number(row, 8, line.discount)
-            sheet.write_number(row, 9, line.amount, money)
-            sheet.write(row, 10, line.warning or "", wrap)
-            sheet.write(row, 11, states.get(line.state, ""))
-            sheet.write(row, 12, line.move_id.name or "")
-            row += 1
-        sheet.write(row, 0, self.env._("Total"), bold)
-        sheet.write_number(row, 9, sum(self.line_ids.mapped("amount")), money_bold)
-        sheet.autofilter(3, 0, max(row - 1, 3), len(headers) - 1)
-        sheet.freeze_panes(4, 1)
-        sheet.set_column(0, 0, 10)
-        sheet.set_column(1, 2, 22)
-        sheet.set_column(3, 3, 48)
-        sheet.set_column(4, 9, 12)
-        sheet.set_column(10, 10, 40)
-        sheet.set_column(11, 12, 16)
-
-        errors = workbook.add_worksheet(self.env._("Errors"))
-        errors.write_row(
-            0,
-            0,
-            [
-                self.env._("Tenant Archive"),
-                self.env._("Invoice"),
-                self.env._("Message"),
-            ],
-            bold,
-        )
-        for index, error in enumerate(self.error_ids, 1):
-            errors.write_row(
-                index,
-                0,
-                [
-                    error.occupancy_id.display_name or "",
-                    error.move_id.name or "",
-                    error.message or "",
-                ],
-            )
-        errors.set_column(0, 1, 28)
-        errors.set_column(2, 2, 80)
-        workbook.close()
-        return output.getvalue()
+        return workbook.content()
 
     def _preview_filename(self):
         self.ensure_one()

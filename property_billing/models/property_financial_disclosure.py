@@ -21,9 +21,7 @@ import io
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.property_tenant.spreadsheet import new_workbook
-
-from ..xlsx import download_action
+from odoo.addons.property_tenant.spreadsheet import Cell, download_action, new_workbook
 
 DISCLOSURE_STATES = [
     ("draft", "Draft"),
@@ -290,78 +288,50 @@ class PropertyFinancialDisclosure(models.Model):
         """The disclosure as an xlsx workbook (bytes): revenue by fee item
         and the shared costs of the period."""
         self.ensure_one()
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True})
-        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-
-        revenue = workbook.add_worksheet(self.env._("Revenue"))
+        _ = self.env._
+        workbook = new_workbook(io.BytesIO())
         facts = [
-            (self.env._("Title"), self.name),
-            (self.env._("Site"), self.site_id.name),
-            (
-                self.env._("Period"),
-                f"{self.date_from:%Y-%m-%d} ~ {self.date_to:%Y-%m-%d}",
-            ),
-            (self.env._("Currency"), self.currency_id.name),
+            (_("Title"), self.name),
+            (_("Site"), self.site_id.name),
+            (_("Period"), f"{self.date_from:%Y-%m-%d} ~ {self.date_to:%Y-%m-%d}"),
+            (_("Currency"), self.currency_id.name),
         ]
-        for row, (label, value) in enumerate(facts):
-            revenue.write(row, 0, label, bold)
-            revenue.write(row, 1, value or "")
-        start = len(facts) + 1
-        revenue.write_row(
-            start,
-            0,
+        workbook.write_table(
+            _("Revenue"),
             [
-                self.env._("Fee Item"),
-                self.env._("Invoices"),
-                self.env._("Revenue (untaxed)"),
+                (_("Fee Item"), "text", 30),
+                (_("Invoices"), "integer", 18),
+                (_("Revenue (untaxed)"), "money", 18),
             ],
-            header,
-        )
-        lines = self.revenue_line_ids.sorted("sequence")
-        for row, line in enumerate(lines, start + 1):
-            revenue.write(row, 0, line.name)
-            revenue.write_number(row, 1, line.invoice_count)
-            revenue.write_number(row, 2, line.amount, money)
-        total_row = start + len(lines) + 1
-        revenue.write(total_row, 0, self.env._("Total"), bold)
-        revenue.write_number(total_row, 2, self.revenue_total, money_bold)
-        revenue.set_column(0, 0, 30)
-        revenue.set_column(1, 2, 18)
-
-        shared = workbook.add_worksheet(self.env._("Shared Costs"))
-        shared.write_row(
-            0,
-            0,
             [
-                self.env._("Reference"),
-                self.env._("Description"),
-                self.env._("Month"),
-                self.env._("Amount"),
-                self.env._("Borne by the Owner (vacant units)"),
+                [line.name, line.invoice_count, line.amount]
+                for line in self.revenue_line_ids.sorted("sequence")
             ],
-            header,
+            head=[[Cell(label, strong=True), value] for label, value in facts],
+            totals=[_("Total"), None, self.revenue_total],
         )
-        lines = self.shared_line_ids.sorted("sequence")
-        for row, line in enumerate(lines, 1):
-            cost = line.shared_cost_id
-            shared.write_row(
-                row,
-                0,
-                [cost.name or "", line.name or "", cost.period_start.strftime("%Y-%m")],
-            )
-            shared.write_number(row, 3, line.amount, money)
-            shared.write_number(row, 4, line.amount_vacant, money)
-        total_row = len(lines) + 1
-        shared.write(total_row, 0, self.env._("Total"), bold)
-        shared.write_number(total_row, 3, self.shared_total, money_bold)
-        shared.set_column(0, 2, 22)
-        shared.set_column(3, 4, 18)
-        workbook.close()
-        return output.getvalue()
+        workbook.write_table(
+            _("Shared Costs"),
+            [
+                (_("Reference"), "text", 22),
+                (_("Description"), "text", 22),
+                (_("Month"), "text", 22),
+                (_("Amount"), "money", 18),
+                (_("Borne by the Owner (vacant units)"), "money", 18),
+            ],
+            [
+                [
+                    line.shared_cost_id.name,
+                    line.name,
+                    line.shared_cost_id.period_start.strftime("%Y-%m"),
+                    line.amount,
+                    line.amount_vacant,
+                ]
+                for line in self.shared_line_ids.sorted("sequence")
+            ],
+            totals=[_("Total"), None, None, self.shared_total],
+        )
+        return workbook.content()
 
     def action_export_xlsx(self):
         self.ensure_one()

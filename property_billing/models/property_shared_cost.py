@@ -31,10 +31,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.spreadsheet import (
+    SUM,
+    Cell,
+    download_action,
+    new_workbook,
+)
 
 from ..billing import apportion, clip, month_end, month_start
-from ..xlsx import download_action
 from .property_fee_item import METER_TYPES
 
 SHARED_COST_STATES = [
@@ -614,79 +618,60 @@ class PropertySharedCost(models.Model):
         """The apportionment table as an xlsx workbook (bytes).  Tenants'
         names are left out of the copy published to tenants."""
         self.ensure_one()
+        _ = self.env._
         bases = dict(self._fields["basis"]._description_selection(self.env))
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True})
-        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-        number = workbook.add_format({"num_format": "#,##0.00"})
-        percent = workbook.add_format({"num_format": "0.0000%"})
-        sheet = workbook.add_worksheet(self.env._("Apportionment"))
         facts = [
-            (self.env._("Reference"), self.name),
-            (self.env._("Description"), self.title),
-            (self.env._("Site"), self.site_id.name),
-            (self.env._("Building"), self.building_id.name or self.env._("All")),
-            (self.env._("Fee Item"), self.item_id.name),
+            (_("Reference"), self.name),
+            (_("Description"), self.title),
+            (_("Site"), self.site_id.name),
+            (_("Building"), self.building_id.name or _("All")),
+            (_("Fee Item"), self.item_id.name),
             (
-                self.env._("Period"),
+                _("Period"),
                 f"{self.period_start:%Y-%m-%d} ~ {self.period_end:%Y-%m-%d}",
             ),
-            (self.env._("Apportioned By"), bases.get(self.basis, "")),
-            (self.env._("Source"), self.source or ""),
+            (_("Apportioned By"), bases.get(self.basis)),
+            (_("Source"), self.source),
+            (_("Total Amount"), Cell(self.amount_total, "money", strong=True)),
         ]
-        for row, (label, value) in enumerate(facts):
-            sheet.write(row, 0, label, bold)
-            sheet.write(row, 1, value or "")
-        total_row = len(facts)
-        sheet.write(total_row, 0, self.env._("Total Amount"), bold)
-        sheet.write_number(total_row, 1, self.amount_total, money_bold)
-
-        start = total_row + 2
-        headers = [
-            self.env._("Unit"),
-            self.env._("Building"),
-            self.env._("Floor Area (m²)")
-            if self.basis == "area"
-            else self.env._("Consumption"),
-            self.env._("Share"),
-            self.env._("Amount"),
-            self.env._("Status"),
+        columns = [
+            (_("Unit"), "text", 22),
+            (_("Building"), "text", 16),
+            (_("Tenant"), "text", 16),
+            (
+                _("Floor Area (m²)") if self.basis == "area" else _("Consumption"),
+                "number",
+                16,
+            ),
+            (_("Share"), "ratio", 16),
+            (_("Amount"), "money", 16),
+            (_("Status"), "text", 16),
         ]
-        if not for_tenants:
-            headers.insert(2, self.env._("Tenant"))
-        sheet.write_row(start, 0, headers, header)
-        vacant_label = self.env._("Vacant (borne by the owner)")
-        for row, line in enumerate(self.line_ids.sorted("sequence"), start + 1):
-            values = [
+        rows = [
+            [
                 line.unit_id.code,
-                line.unit_id.building_id.name or "",
+                line.unit_id.building_id.name,
+                line.partner_id.name,
+                line.weight,
+                line.share / 100.0,
+                line.amount,
+                _("Tenant") if line.occupancy_id else _("Vacant (borne by the owner)"),
             ]
-            if not for_tenants:
-                values.append(line.partner_id.name or "")
-            sheet.write_row(row, 0, values)
-            col = len(values)
-            sheet.write_number(row, col, line.weight, number)
-            sheet.write_number(row, col + 1, line.share / 100.0, percent)
-            sheet.write_number(row, col + 2, line.amount, money)
-            sheet.write(
-                row,
-                col + 3,
-                vacant_label if not line.occupancy_id else self.env._("Tenant"),
-            )
-        last = start + len(self.line_ids) + 1
-        col = 3 if for_tenants else 4
-        sheet.write(last, 0, self.env._("Total"), bold)
-        sheet.write_number(last, col - 1, self.weight_total, number)
-        sheet.write_number(
-            last, col + 1, sum(self.line_ids.mapped("amount")), money_bold
+            for line in self.line_ids.sorted("sequence")
+        ]
+        totals = [_("Total"), None, None, self.weight_total, None, SUM]
+        if for_tenants:
+            for line in [columns, *rows, totals]:
+                del line[2]
+        workbook = new_workbook(io.BytesIO())
+        workbook.write_table(
+            _("Apportionment"),
+            columns,
+            rows,
+            head=[[Cell(label, strong=True), value] for label, value in facts],
+            totals=totals,
         )
-        sheet.set_column(0, 0, 22)
-        sheet.set_column(1, len(headers), 16)
-        workbook.close()
-        return output.getvalue()
+        return workbook.content()
 
     def action_export_xlsx(self):
         """Download the apportionment table (with the tenants' names)."""

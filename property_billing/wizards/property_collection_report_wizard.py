@@ -1,9 +1,14 @@
-import base64
 import io
 
 from odoo import api, fields, models
 
-from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.spreadsheet import (
+    SUM,
+    Cell,
+    Column,
+    download_action,
+    new_workbook,
+)
 
 from ..billing import month_end, month_start
 from ..collection import AGING_BUCKETS, COLLECTION_TARGET
@@ -159,168 +164,115 @@ class PropertyCollectionReportWizard(models.TransientModel):
         labels = {record.id: record.display_name for record in records}
         return {key: labels.get(key, none) for key in keys}
 
-    def _build_workbook(self):  # noqa: PLR0915 - over budget before it existed, to split
-        self.ensure_one()
-        report = self._report()
-        sites = self._sites()
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        title = workbook.add_format({"bold": True, "font_size": 13})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-        percent = workbook.add_format({"num_format": "0.00"})
-        percent_bold = workbook.add_format({"num_format": "0.00", "bold": True})
-        below = workbook.add_format({"num_format": "0.00", "font_color": "#C00000"})
-
-        heading = [
-            self.env._("Billed"),
-            self.env._("Paid"),
-            self.env._("Collection Rate (%)"),
-            self.env._("Target (%)"),
-            self.env._("Arrears at Start"),
-            self.env._("Arrears Recovered"),
-            self.env._("Arrears Recovery (%)"),
+    def _figure_row(self, label, figures):
+        """A row of the collection figures: billed, paid, rate (red below
+        the target), target, arrears, recovered, recovery; a rate without
+        anything to collect is left blank."""
+        rate = figures["rate"]
+        return [
+            label,
+            figures["billed"],
+            figures["paid"],
+            Cell(rate, alert=rate is not None and rate < COLLECTION_TARGET),
+            COLLECTION_TARGET,
+            figures["arrears_open"],
+            figures["arrears_paid"],
+            figures["recovery_rate"],
         ]
 
-        def write_figures(sheet, row, figures, strong=False):
-            """Billed, paid, rate, target, arrears, recovered, recovery; a
-            rate without anything to collect is left blank."""
-            amount = money_bold if strong else money
-            ratio = percent_bold if strong else percent
-            sheet.write_number(row, 1, figures["billed"], amount)
-            sheet.write_number(row, 2, figures["paid"], amount)
-            if figures["rate"] is not None:
-                below_target = figures["rate"] < COLLECTION_TARGET
-                sheet.write_number(
-                    row, 3, figures["rate"], below if below_target else ratio
-                )
-            sheet.write_number(row, 4, COLLECTION_TARGET, percent)
-            sheet.write_number(row, 5, figures["arrears_open"], amount)
-            sheet.write_number(row, 6, figures["arrears_paid"], amount)
-            if figures["recovery_rate"] is not None:
-                sheet.write_number(row, 7, figures["recovery_rate"], ratio)
-
-        def dimension_sheet(name, groupby, label):
-            sheet = workbook.add_worksheet(name)
-            sheet.write(
-                0,
-                0,
-                self.env._("Collection Rate by %(dimension)s", dimension=label),
-                title,
-            )
-            sheet.write_row(
-                1,
-                0,
+    def _dimension_sheet(self, workbook, name, groupby, label):
+        """The collection figures by site, building, month or collector."""
+        _ = self.env._
+        report, sites = self._report(), self._sites()
+        figures = report._collection_figures(
+            sites.ids, self.date_from, self.date_to, self.as_of, groupby=groupby
+        )
+        labels = self._group_labels(groupby, figures)
+        if groupby == "period":
+            keys = sorted(figures)
+        else:
+            keys = sorted(figures, key=lambda key: str(labels[key]))
+        total = report._collection_figures(
+            sites.ids, self.date_from, self.date_to, self.as_of
+        ).get(False)
+        workbook.write_table(
+            name,
+            [
+                (label, "text", 28),
+                (_("Billed"), "money", 16),
+                (_("Paid"), "money", 16),
+                (_("Collection Rate (%)"), "percent", 16),
+                (_("Target (%)"), "percent", 16),
+                (_("Arrears at Start"), "money", 16),
+                (_("Arrears Recovered"), "money", 16),
+                (_("Arrears Recovery (%)"), "percent", 16),
+            ],
+            [self._figure_row(labels[key], figures[key]) for key in keys],
+            title=_("Collection Rate by %(dimension)s", dimension=label),
+            head=[
                 [
-                    self.env._("Billing months"),
+                    _("Billing months"),
                     f"{self.date_from:%Y-%m} ~ {self.date_to:%Y-%m}",
-                    self.env._("Paid as of"),
+                    _("Paid as of"),
                     fields.Date.to_string(self.as_of),
-                ],
-            )
-            sheet.write_row(3, 0, [label, *heading], bold)
-            figures = report._collection_figures(
-                sites.ids, self.date_from, self.date_to, self.as_of, groupby=groupby
-            )
-            labels = self._group_labels(groupby, figures)
-            if groupby == "period":
-                keys = sorted(figures)
-            else:
-                keys = sorted(figures, key=lambda key: str(labels[key]))
-            row = 4
-            for key in keys:
-                sheet.write(row, 0, labels[key])
-                write_figures(sheet, row, figures[key])
-                row += 1
-            total = report._collection_figures(
-                sites.ids, self.date_from, self.date_to, self.as_of
-            ).get(False)
-            if total:
-                sheet.write(row, 0, self.env._("Total"), bold)
-                write_figures(sheet, row, total, strong=True)
-            sheet.set_column(0, 0, 28)
-            sheet.set_column(1, 7, 16)
-            sheet.freeze_panes(4, 1)
-
-        dimension_sheet(self.env._("By Site"), "site", self.env._("Site"))
-        dimension_sheet(self.env._("By Building"), "building", self.env._("Building"))
-        dimension_sheet(self.env._("By Month"), "period", self.env._("Billing Month"))
-        dimension_sheet(
-            self.env._("By Collector"), "collector", self.env._("Collector")
+                ]
+            ],
+            totals=self._figure_row(_("Total"), total) if total else None,
+            freeze_columns=1,
         )
 
-        sheet = workbook.add_worksheet(self.env._("Aging"))
-        sheet.write(
-            0,
-            0,
-            self.env._(
-                "Open amounts as of %(date)s by days overdue",
-                date=fields.Date.to_string(self.as_of),
-            ),
-            title,
-        )
+    def _aging_sheet(self, workbook):
+        """The open amounts of each site by days overdue."""
+        _ = self.env._
         bucket_labels = dict(
             self.env["property.collection.report"]
             ._fields["aging"]
             ._description_selection(self.env)
         )
-        sheet.write_row(
-            2,
-            0,
-            [
-                self.env._("Site"),
-                *(bucket_labels[key] for key, _label in AGING_BUCKETS),
-                self.env._("Total Open"),
-            ],
-            bold,
+        aging = self._report()._aging_figures(
+            self._sites().ids, self.as_of, groupby="site"
         )
-        aging = report._aging_figures(sites.ids, self.as_of, groupby="site")
         labels = self._group_labels("site", aging)
-        totals = dict.fromkeys(dict(AGING_BUCKETS), 0.0)
-        row = 3
-        for key in sorted(aging, key=lambda key: str(labels[key])):
-            sheet.write(row, 0, labels[key])
-            for column, (bucket, _label) in enumerate(AGING_BUCKETS, 1):
-                sheet.write_number(row, column, aging[key][bucket], money)
-                totals[bucket] += aging[key][bucket]
-            sheet.write_number(
-                row, len(AGING_BUCKETS) + 1, sum(aging[key].values()), money_bold
-            )
-            row += 1
-        sheet.write(row, 0, self.env._("Total"), bold)
-        for column, (bucket, _label) in enumerate(AGING_BUCKETS, 1):
-            sheet.write_number(
-                row, column, self.currency_id.round(totals[bucket]), money_bold
-            )
-        sheet.write_number(
-            row,
-            len(AGING_BUCKETS) + 1,
-            self.currency_id.round(sum(totals.values())),
-            money_bold,
+        workbook.write_table(
+            _("Aging"),
+            [(_("Site"), "text", 28)]
+            + [(bucket_labels[key], "money", 16) for key, _label in AGING_BUCKETS]
+            + [Column(_("Total Open"), "money", 16, strong=True)],
+            [
+                [
+                    labels[key],
+                    *(aging[key][bucket] for bucket, _label in AGING_BUCKETS),
+                    sum(aging[key].values()),
+                ]
+                for key in sorted(aging, key=lambda key: str(labels[key]))
+            ],
+            title=_(
+                "Open amounts as of %(date)s by days overdue",
+                date=fields.Date.to_string(self.as_of),
+            ),
+            totals=[_("Total")] + [SUM] * (len(AGING_BUCKETS) + 1),
         )
-        sheet.set_column(0, 0, 28)
-        sheet.set_column(1, len(AGING_BUCKETS) + 1, 16)
 
-        workbook.close()
-        return output.getvalue()
+    def _build_workbook(self):
+        self.ensure_one()
+        _ = self.env._
+        workbook = new_workbook(io.BytesIO())
+        self._dimension_sheet(workbook, _("By Site"), "site", _("Site"))
+        self._dimension_sheet(workbook, _("By Building"), "building", _("Building"))
+        self._dimension_sheet(workbook, _("By Month"), "period", _("Billing Month"))
+        self._dimension_sheet(workbook, _("By Collector"), "collector", _("Collector"))
+        self._aging_sheet(workbook)
+        return workbook.content()
 
     def action_export(self):
         self.ensure_one()
-        self.write(
-            {
-                "file": base64.b64encode(self._build_workbook()),
-                "filename": self.env._(
-                    "collection_%(start)s_%(end)s_as_of_%(as_of)s.xlsx",
-                    start=self.date_from.strftime("%Y%m"),
-                    end=self.date_to.strftime("%Y%m"),
-                    as_of=fields.Date.to_string(self.as_of),
-                ),
-            }
+        return download_action(
+            self,
+            self.env._(
+                "collection_%(start)s_%(end)s_as_of_%(as_of)s.xlsx",
+                start=self.date_from.strftime("%Y%m"),
+                end=self.date_to.strftime("%Y%m"),
+                as_of=fields.Date.to_string(self.as_of),
+            ),
+            self._build_workbook(),
         )
-        return {
-            "type": "ir.actions.act_url",
-            "target": "self",
-            "url": f"/web/content/?model={self._name}&id={self.id}&field=file"
-            f"&filename_field=filename&download=true",
-        }

@@ -511,15 +511,10 @@ class PropertyMeterReadingImport(models.TransientModel):
         base = (self.filename or "readings").rsplit(".", 1)[0]
         content = base64.b64decode(self.file or b"")
         if self._is_xlsx(content):
-            output = io.BytesIO()
-            workbook = new_workbook(output)
-            sheet = workbook.add_worksheet(self.env._("Report"))
-            bold = workbook.add_format({"bold": True})
-            for row, line in enumerate(lines):
-                sheet.write_row(row, 0, line, bold if row == 0 else None)
-            sheet.freeze_panes(1, 0)
-            workbook.close()
-            data, filename = output.getvalue(), f"{base}-report.xlsx"
+            workbook = new_workbook(io.BytesIO())
+            columns = [(title, "auto") for title in lines[0]]
+            workbook.write_table(self.env._("Report"), columns, lines[1:])
+            data, filename = workbook.content(), f"{base}-report.xlsx"
         else:
             output = io.StringIO()
             csv.writer(output).writerows(csv_safe_rows(lines))

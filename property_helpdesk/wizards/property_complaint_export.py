@@ -1,4 +1,3 @@
-import base64
 import io
 from datetime import datetime, time
 
@@ -6,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.spreadsheet import download_action, new_workbook
 
 
 class PropertyComplaintExport(models.TransientModel):
@@ -50,122 +49,101 @@ class PropertyComplaintExport(models.TransientModel):
 
     def _build_workbook(self):
         self.ensure_one()
-        Ticket = self.env["property.ticket"]
+        _ = self.env._
         domain = self._domain()
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-
-        sheet = workbook.add_worksheet(self.env._("Complaints"))
-        headers = [
-            self.env._("Reference"),
-            self.env._("Received"),
-            self.env._("Site"),
-            self.env._("Unit"),
-            self.env._("Customer"),
-            self.env._("Summary"),
-            self.env._("Category"),
-            self.env._("Department"),
-            self.env._("Root Cause"),
-            self.env._("Status"),
-            self.env._("Rounds"),
-            self.env._("Closed"),
-            self.env._("Last Satisfaction"),
-        ]
-        sheet.write_row(0, 0, headers, bold)
-        for row, ticket in enumerate(Ticket.search(domain, order="received_at"), 1):
-            sheet.write_row(
-                row,
-                0,
+        tickets = self.env["property.ticket"].search(domain, order="received_at")
+        label = self._selection_label
+        workbook = new_workbook(io.BytesIO())
+        workbook.write_table(
+            _("Complaints"),
+            [
+                (_("Reference"),),
+                (_("Received"), "datetime"),
+                (_("Site"),),
+                (_("Unit"),),
+                (_("Customer"),),
+                (_("Summary"),),
+                (_("Category"),),
+                (_("Department"),),
+                (_("Root Cause"),),
+                (_("Status"),),
+                (_("Rounds"), "integer"),
+                (_("Closed"), "datetime"),
+                (_("Last Satisfaction"),),
+            ],
+            [
                 [
                     ticket.name,
-                    "",
-                    ticket.site_id.name or "",
-                    ticket.unit_id.code or "",
-                    ticket.partner_id.name or ticket.contact_name or "",
-                    ticket.summary or "",
-                    ticket.category_id.name or "",
-                    ticket.department_id.name or "",
-                    self._selection_label("root_cause", ticket.root_cause),
-                    self._selection_label("state", ticket.state),
+                    ticket.received_at,
+                    ticket.site_id.name,
+                    ticket.unit_id.code,
+                    ticket.partner_id.name or ticket.contact_name,
+                    ticket.summary,
+                    ticket.category_id.name,
+                    ticket.department_id.name,
+                    label("root_cause", ticket.root_cause),
+                    label("state", ticket.state),
                     ticket.round_count,
-                    "",
-                    self._selection_label(
-                        "last_satisfaction", ticket.last_satisfaction
-                    ),
-                ],
-            )
-            sheet.write_datetime(row, 1, ticket.received_at, when)
-            if ticket.closed_at:
-                sheet.write_datetime(row, 11, ticket.closed_at, when)
-        sheet.autofilter(0, 0, 0, len(headers) - 1)
-        sheet.freeze_panes(1, 0)
-
-        def summary(title, groupby, label):
-            page = workbook.add_worksheet(title)
-            page.write_row(
-                0,
-                0,
+                    ticket.closed_at,
+                    label("last_satisfaction", ticket.last_satisfaction),
+                ]
+                for ticket in tickets
+            ],
+            autofilter=True,
+        )
+        undefined = _("Undefined")
+        summaries = [
+            (
+                _("By Root Cause"),
+                "root_cause",
+                lambda key: label("root_cause", key) or undefined,
+            ),
+            (_("By Department"), "department_id", lambda key: key.name or undefined),
+            (_("By Category"), "category_id", lambda key: key.name or undefined),
+            (
+                _("By Month"),
+                "received_at:month",
+                lambda key: key.strftime("%Y-%m") if key else undefined,
+            ),
+        ]
+        for title, groupby, key_label in summaries:
+            workbook.write_table(
+                title,
                 [
-                    title,
-                    self.env._("Complaints"),
-                    self.env._("Closed"),
-                    self.env._("Rounds"),
+                    (title,),
+                    (_("Complaints"), "integer"),
+                    (_("Closed"), "integer"),
+                    (_("Rounds"), "integer"),
                 ],
-                bold,
+                self._summary_rows(domain, groupby, key_label),
             )
-            groups = Ticket._read_group(
-                domain, [groupby, "state"], ["__count", "round_count:sum"]
-            )
-            totals = {}
-            for key, state, count, rounds in groups:
-                total = totals.setdefault(label(key), [0, 0, 0])
-                total[0] += count
-                total[1] += count if state == "closed" else 0
-                total[2] += rounds
-            for row, (name, (count, closed, rounds)) in enumerate(
-                sorted(totals.items(), key=lambda item: -item[1][0]), 1
-            ):
-                page.write_row(row, 0, [name, count, closed, rounds])
+        return workbook.content()
 
-        undefined = self.env._("Undefined")
-        summary(
-            self.env._("By Root Cause"),
-            "root_cause",
-            lambda key: self._selection_label("root_cause", key) or undefined,
+    def _summary_rows(self, domain, groupby, label):
+        """Complaints, closed complaints and rounds per ``label`` of the
+        ``groupby`` key, most complaints first."""
+        groups = self.env["property.ticket"]._read_group(
+            domain, [groupby, "state"], ["__count", "round_count:sum"]
         )
-        summary(
-            self.env._("By Department"),
-            "department_id",
-            lambda key: key.name or undefined,
-        )
-        summary(
-            self.env._("By Category"), "category_id", lambda key: key.name or undefined
-        )
-        summary(
-            self.env._("By Month"),
-            "received_at:month",
-            lambda key: key.strftime("%Y-%m") if key else undefined,
-        )
-        workbook.close()
-        return output.getvalue()
+        totals = {}
+        for key, state, count, rounds in groups:
+            total = totals.setdefault(label(key), [0, 0, 0])
+            total[0] += count
+            total[1] += count if state == "closed" else 0
+            total[2] += rounds
+        return [
+            [name, *figures]
+            for name, figures in sorted(totals.items(), key=lambda item: -item[1][0])
+        ]
 
     def action_export(self):
         self.ensure_one()
-        self.write(
-            {
-                "file": base64.b64encode(self._build_workbook()),
-                "filename": self.env._(
-                    "complaints_%(start)s_%(end)s.xlsx",
-                    start=self.date_from,
-                    end=self.date_to,
-                ),
-            }
+        return download_action(
+            self,
+            self.env._(
+                "complaints_%(start)s_%(end)s.xlsx",
+                start=self.date_from,
+                end=self.date_to,
+            ),
+            self._build_workbook(),
         )
-        return {
-            "type": "ir.actions.act_url",
-            "target": "self",
-            "url": f"/web/content/?model={self._name}&id={self.id}&field=file"
-            f"&filename_field=filename&download=true",
-        }

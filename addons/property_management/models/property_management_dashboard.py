@@ -1,10 +1,9 @@
-import base64
 import io
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.spreadsheet import download_action, new_workbook
 
 from ..kpi import KPI_CODES, period_bounds, period_label
 
@@ -276,91 +275,73 @@ class PropertyManagementDashboard(models.TransientModel):
         if not self.trend_done:
             self._build_trend()
         _ = self.env._
-        output = io.BytesIO()
-        workbook = new_workbook(output)
-        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        percent = workbook.add_format({"num_format": "0.00"})
-        number = workbook.add_format({"num_format": "#,##0.##"})
         statuses = dict(
             self.env["property.management.dashboard.line"]
             ._fields["status"]
             ._description_selection(self.env)
         )
-
-        sheet = workbook.add_worksheet(_("Service Targets"))
-        sheet.write(0, 0, _("Service Targets"), title)
-        sheet.write_row(
-            1,
-            0,
+        lines = self.line_ids.sorted("sequence")
+        workbook = new_workbook(io.BytesIO())
+        workbook.write_table(
+            _("Service Targets"),
             [
-                _("Site"),
-                self.site_id.display_name,
-                _("Period"),
-                self.period_name,
-                fields.Date.to_string(self.date_from),
-                fields.Date.to_string(self.date_to),
+                (_("KPI"), "text", 32),
+                (_("Value (%)"), "percent", 14),
+                (_("Target (%)"), "percent", 14),
+                (_("Status"), "text", 14),
+                (_("Numerator"), "number", 14),
+                (_("Denominator"), "number", 14),
+                (_("Beside"), "text", 40),
+            ],
+            [
+                [
+                    line.name,
+                    line.value if line.has_value else None,
+                    line.target,
+                    statuses[line.status],
+                    line.numerator,
+                    line.denominator,
+                    line.beside,
+                ]
+                for line in lines
+            ],
+            title=_("Service Targets"),
+            head=[
+                [
+                    _("Site"),
+                    self.site_id.display_name,
+                    _("Period"),
+                    self.period_name,
+                    fields.Date.to_string(self.date_from),
+                    fields.Date.to_string(self.date_to),
+                ]
             ],
         )
-        headers = [
-            _("KPI"),
-            _("Value (%)"),
-            _("Target (%)"),
-            _("Status"),
-            _("Numerator"),
-            _("Denominator"),
-            _("Beside"),
-        ]
-        sheet.write_row(3, 0, headers, bold)
-        for row, line in enumerate(self.line_ids.sorted("sequence"), 4):
-            sheet.write(row, 0, line.name)
-            if line.has_value:
-                sheet.write_number(row, 1, line.value, percent)
-            sheet.write_number(row, 2, line.target, percent)
-            sheet.write(row, 3, statuses[line.status])
-            sheet.write_number(row, 4, line.numerator, number)
-            sheet.write_number(row, 5, line.denominator, number)
-            if line.beside:
-                sheet.write_string(row, 6, line.beside)
-        sheet.set_column(0, 0, 32)
-        sheet.set_column(1, 5, 14)
-        sheet.set_column(6, 6, 40)
-
-        page = workbook.add_worksheet(_("Trend"))
-        codes = [line.code for line in self.line_ids.sorted("sequence")]
-        page.write_row(
-            0, 0, [_("Period")] + self.line_ids.sorted("sequence").mapped("name"), bold
-        )
-        rows = {}
+        points = {}
         for point in self.trend_ids:
-            rows.setdefault(point.period_label, {})[point.code] = point
-        for row, label in enumerate(sorted(rows), 1):
-            page.write(row, 0, label)
-            for column, code in enumerate(codes, 1):
-                point = rows[label].get(code)
-                if point and point.has_value:
-                    page.write_number(row, column, point.value, percent)
-        page.set_column(0, 0, 12)
-        page.set_column(1, len(codes), 20)
-        page.freeze_panes(1, 1)
-        workbook.close()
-        return output.getvalue()
+            points.setdefault(point.period_label, {})[point.code] = (
+                point.value if point.has_value else None
+            )
+        workbook.write_table(
+            _("Trend"),
+            [(_("Period"), "text", 12)]
+            + [(name, "percent", 20) for name in lines.mapped("name")],
+            [
+                [label] + [points[label].get(code) for code in lines.mapped("code")]
+                for label in sorted(points)
+            ],
+            freeze_columns=1,
+        )
+        return workbook.content()
 
     def action_export_xlsx(self):
         self.ensure_one()
-        self.write(
-            {
-                "file": base64.b64encode(self._build_workbook()),
-                "filename": self.env._(
-                    "service_targets_%(site)s_%(period)s.xlsx",
-                    site=self.site_id.code,
-                    period=self.period_name.replace(" ", "-"),
-                ),
-            }
+        return download_action(
+            self,
+            self.env._(
+                "service_targets_%(site)s_%(period)s.xlsx",
+                site=self.site_id.code,
+                period=self.period_name.replace(" ", "-"),
+            ),
+            self._build_workbook(),
         )
-        return {
-            "type": "ir.actions.act_url",
-            "target": "self",
-            "url": f"/web/content/?model={self._name}&id={self.id}&field=file"
-            f"&filename_field=filename&download=true",
-        }
