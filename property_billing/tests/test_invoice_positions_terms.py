@@ -186,3 +186,17 @@ class TestInvoicePositionsTerms(SelfCheckCase):
         self.assertFalse(plain.invoice_payment_term_id)
         self.assertEqual(len(plain.line_ids.filtered("date_maturity")), 1)
         self._assert_run_equals_odoos(run)
+
+    def test_mixed_early_discount_takes_odoos_path(self):
+        """With taxes computed on the discounted amount ("mixed"), Odoo
+        adds early-payment-discount lines to the invoice: the payer's
+        invoice has them, as Odoo's own has."""
+        self.term_discount.early_pay_discount_computation = "mixed"
+        Partner = self.env["res.partner"].with_company(self.company)
+        Partner.browse(self.tenant_a.id).property_payment_term_id = self.term_discount
+        with self._spy() as seen:
+            run = self._generate()
+        self.assertEqual(seen, {"prepared": 1 + 2, "odoo": 1 + 1, "checks": 1})
+        move = self._move_of(run, self.tenant_a)
+        self.assertTrue(move.line_ids.filtered(lambda line: line.display_type == "epd"))
+        self._assert_run_equals_odoos(run)
