@@ -4,8 +4,11 @@
 #   1. lint: ruff check, ruff format --check, pylint + pylint-odoo (OCA 18.0)
 #   2. fresh database, every installable module of the repo installed with
 #      demo data; fails on WARNING/ERROR/CRITICAL log lines about our modules
-#   3. pytest (pytest-odoo) over every module's tests/ folder and the
-#      top-level tests/ folder, HttpCase/tours in headless Chromium;
+#   3. the test-only modules of tests/addons/ (not modules of the suite:
+#      e.g. one overriding a core hook for the billing self-check to detect)
+#      are installed into the test database, then pytest (pytest-odoo) runs
+#      over every module's tests/ folder and the top-level tests/ folder
+#      (tests/addons/*/tests included), HttpCase/tours in headless Chromium;
 #      any skipped test is a failure (browser tests skip when Chrome is broken)
 #   4. Odoo's own tests of the apps the suite extends (account, account_payment,
 #      portal, event, survey: a chosen set, see CORE_TESTS) in the same
@@ -206,6 +209,25 @@ if [[ -n ${PROPERTY_EXTRA_ADDONS:-} ]]; then
 fi
 ((${#MODULES[@]})) || die "no installable module (*/__manifest__.py) found in $REPO_ROOT"
 
+# Test-only modules (tests/addons/): linted, installed after the suite (f.)
+# into the test database only -- not in the uninstall check's copy, nor in
+# the suite's module list.
+TEST_ADDONS_DIR="$REPO_ROOT/tests/addons"
+TEST_MODULES=()
+TEST_MODULE_DIRS=()
+if [[ -d $TEST_ADDONS_DIR ]]; then
+    _test_out="$(discover_modules "$TEST_ADDONS_DIR")" ||
+        die "module discovery failed in $TEST_ADDONS_DIR"
+    while IFS=$'\t' read -r name path; do
+        [[ -n $name ]] || continue
+        for m in "${MODULES[@]}"; do
+            [[ $m == "$name" ]] && die "module '$name' exists twice ($path)"
+        done
+        TEST_MODULES+=("$name")
+        TEST_MODULE_DIRS+=("$path")
+    done <<<"$_test_out"
+fi
+
 ADDONS_PATH="$(IFS=,; echo "${ADDONS_DIRS[*]}")"
 MODULES_CSV="$(IFS=,; echo "${MODULES[*]}")"
 # Odoo's demo payment provider: the portal tour pays a bill with it.  A test
@@ -228,7 +250,8 @@ if ((RUN_LINT)); then
     (cd "$REPO_ROOT" && python3 -m ruff format --check --no-cache .) || lint_failed+=("ruff format")
     if ((${#LINT_DIRS[@]})); then
         step "lint: pylint + pylint-odoo (OCA mandatory checks, 18.0) on ${#LINT_DIRS[@]} module(s)"
-        python3 -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${LINT_DIRS[@]}" || lint_failed+=("pylint")
+        python3 -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${LINT_DIRS[@]}" "${TEST_MODULE_DIRS[@]}" ||
+            lint_failed+=("pylint")
     fi
     if ((${#lint_failed[@]})); then
         die "lint failed: $(IFS=,; echo "${lint_failed[*]}" | sed 's/,/, /g') (fix the findings above; 'ruff format .' reformats)"
@@ -331,6 +354,26 @@ if ((RUN_UNINSTALL_CHECK)); then
 fi
 
 # --- f. pytest ----------------------------------------------------------------
+if ((${#TEST_MODULES[@]})); then
+    ADDONS_PATH="$ADDONS_PATH,$TEST_ADDONS_DIR"
+    TEST_MODULES_CSV="$(IFS=,; echo "${TEST_MODULES[*]}")"
+    TEST_INSTALL_LOG="$(mktemp "${TMPDIR:-/tmp}/$DB-test-modules.XXXXXX.log")"
+    step "install the test-only modules into '$DB': $TEST_MODULES_CSV"
+    python3 -m odoo \
+        --addons-path="$ADDONS_PATH" "${ODOO_DB_ARGS[@]}" \
+        -d "$DB" --db-filter="^${DB}\$" \
+        -i "$TEST_MODULES_CSV" --stop-after-init --no-http \
+        --log-level=warn --logfile="$TEST_INSTALL_LOG" >>"$TEST_INSTALL_LOG" 2>&1 || {
+        tail -n 40 "$TEST_INSTALL_LOG" >&2
+        die "installing the test-only modules failed; full log: $TEST_INSTALL_LOG"
+    }
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$TEST_INSTALL_LOG"; then
+        cat "$TEST_INSTALL_LOG" >&2
+        die "installing the test-only modules logged the warnings/errors above"
+    fi
+    rm -f "$TEST_INSTALL_LOG"
+fi
+
 TARGETS=()
 for path in "${MODULE_DIRS[@]}"; do
     [[ -d $path/tests ]] && TARGETS+=("$path/tests")

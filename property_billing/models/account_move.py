@@ -34,8 +34,18 @@ receivable account of the       account_move_line.py:_compute_account_id
 payer                           (payment_term lines)
 one receivable line, due on     account_move.py:_compute_needed_terms
 invoice_date_due                (invoice without payment term)
-no fiscal position when the     account_move.py:_compute_fiscal_position_id
-company has none
+no payment term: the payer's    account_move.py:
+own (property_payment_term_id)  _compute_invoice_payment_term_id
+or one in the invoice's values
+sends the invoice to Odoo's
+path
+no fiscal position: none when   account_move.py:_compute_fiscal_position_id
+the company has none, else      (its call of _get_fiscal_position, with the
+core's _get_fiscal_position of  delivery address of address_get, is made
+the payer and their delivery    as core makes it)
+address; one found (or one in
+the invoice's values) sends
+the invoice to Odoo's path
 posting (_property_post_        account_move.py:_post, whose writes would
 invoices) changes no journal    run _sync_dynamic_lines once per invoice
 item of an invoice in the
@@ -48,14 +58,24 @@ sequence, read once per batch   keyed by what account_move.py's
 
 Invoices the prepared path does not build take Odoo's own path: payers with
 a payment term or a fiscal position, cash-basis taxes, foreign currency,
-discount allocation, cash rounding, lines other than product lines.
+discount allocation, cash rounding, lines other than product lines.  For
+fiscal positions and payment terms this is deliberate: their tax and
+account mapping, instalments (several receivable lines) and early-payment
+discounts (discount date and amount, the "epd" lines of mixed discounts)
+are built by the invoice's own synchronisation only, so the prepared
+invoices' shape always has neither (tests: test_invoice_positions_terms.py,
+a run mixing such payers with prepared ones; each invoice equals Odoo's,
+journal item by journal item, drafted and posted).
 
 The restatements prove themselves at run time (``_property_self_check``):
 in every batch the first invoice of each shape (journal, currency, fiscal
 position, taxes, payment term) is also created by Odoo's own path in a
 savepoint, compared journal item by journal item and in its totals, and
 rolled back; on any difference the run notes it in its chatter and the
-whole batch takes Odoo's own path.  The company setting
+whole batch takes Odoo's own path (tests: test_invoice_selfcheck.py, and
+the test-only module tests/addons/property_billing_test_override, which
+overrides the receivable account for one journal and is installed by
+tools/test.sh).  The company setting
 ``property_billing_prepared_path`` turns the prepared path off.  The last
 two rows (posting) are covered by tests (test_invoice_presync.py), not by
 the run-time check.
@@ -367,9 +387,14 @@ class AccountMove(models.Model):
                     company
                 ).property_account_receivable_id
             )
+            # as account.move's _compute_fiscal_position_id: by the payer
+            # and their delivery address (which may apply one of its own)
             position = setup["has_positions"] and self.env[
                 "account.fiscal.position"
-            ].with_company(company)._get_fiscal_position(partner)
+            ].with_company(company)._get_fiscal_position(
+                partner,
+                delivery=partner.browse(partner.address_get(["delivery"])["delivery"]),
+            )
             partners[partner.id] = (
                 None
                 if position or partner.property_payment_term_id or not receivable

@@ -5,6 +5,7 @@ from . import test_collection_rate
 from . import test_counter
 from . import test_disclosure
 from . import test_dunning
+from . import test_invoice_positions_terms
 from . import test_invoice_presync
 from . import test_invoice_selfcheck
 from . import test_late_fees

@@ -155,9 +155,13 @@ class TestInvoicePresync(PropertyBillingCase):
             return val
 
         def line_value(line, name):
-            # the receivable line is named after the invoice's own number
-            if name == "name" and move.name and line.name == move.name:
-                return "<number>"
+            # the receivable lines are named after the invoice's own number
+            # ("INV/2026/00001", "INV/2026/00001 installment #1")
+            if name == "name" and move.name and line.name:
+                if line.name == move.name:
+                    return "<number>"
+                if move.name != "/" and move.name in line.name:
+                    return line.name.replace(move.name, "<number>")
             return value(line, name)
 
         lines = sorted(
