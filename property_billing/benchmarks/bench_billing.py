@@ -342,7 +342,7 @@ def per_server_cell(res):
     cell = f"jobs per server {joined('jobs')} (runjob requests {joined('runjob')}"
     if any(r["lb"] is not None for r in rows):
         cell += f", LB connections {joined('lb')}"
-    cell += ")"
+    cell += f"), at most {res.get('jobs_at_once', '?')} jobs at once"
     if "cpu_lb" in res:
         cell += f", LB cpu {res['cpu_lb']:.1f}s (not counted)"
     return cell
@@ -439,11 +439,13 @@ def print_summary(summary, args):
     )
     print(
         f"  {'N':>6} {'variant':<6} {'side':<22} {'inv':>6} {'inv/s':>7} "
-        f"{'CPU s':>8} {'CPU s/inv':>9} {'inv/CPU-s':>9}  jobs per server"
+        f"{'CPU s':>8} {'CPU s/inv':>9} {'inv/CPU-s':>9}  jobs per server (at once)"
     )
     for (n, variant, side), res in summary.items():
         cpu = cpu_of(res)
         jobs = "+".join(str(r["jobs"]) for r in res.get("per_server") or [])
+        if jobs:
+            jobs += f" ({res.get('jobs_at_once', '?')})"
         print(
             f"  {n:>6} {variant:<6} {side_label(side, res):<22} "
             f"{res['invoices']:>6} {res['invoices'] / res['total_s']:>7.1f} "
@@ -1209,6 +1211,7 @@ class ServerPool:
         self.log = ", ".join(str(log) for log in self.logs)
         self.logfiles = [open(log, "w") for log in self.logs]  # noqa: SIM115
         self.jobs_by_pid = {}
+        self.peak_at_once = 0
         ports = [free_port() for _i in range(servers)]
         capacity = servers * workers
         env = dict(
@@ -1304,6 +1307,12 @@ class ServerPool:
         self.jobs_by_pid = {
             pid: (count, session_of(pid)) for pid, count in env.cr.fetchall()
         }
+        env.cr.execute(
+            "SELECT date_started, date_done FROM queue_job WHERE state = 'done'"
+            " AND property_billing_run_id = %s",
+            [run_id],
+        )
+        self.peak_at_once = max(self.peak_at_once, peak_overlap(env.cr.fetchall()))
         env.cr.rollback()
         return self._done(env, run_id) - done
 
@@ -1368,6 +1377,19 @@ class ServerPool:
             self._usage["cpu_lb"] = self.lb.close()
         for log in self.logfiles:
             log.close()
+
+
+def peak_overlap(spans):
+    """The most jobs running at the same moment, from (started, done)."""
+    spans = [(start, done) for start, done in spans if start and done]
+    events = sorted(
+        [(start, 1) for start, _done in spans] + [(done, -1) for _start, done in spans]
+    )
+    peak = running = 0
+    for _moment, step in events:
+        running += step
+        peak = max(peak, running)
+    return peak
 
 
 def session_of(pid):
@@ -1462,6 +1484,7 @@ def w_ours(
     )
     if servers:
         res["per_server"] = pool.per_server()
+        res["jobs_at_once"] = pool.peak_at_once
         if "cpu_lb" in usage:
             res["cpu_lb"] = usage["cpu_lb"]
     return res
