@@ -21,9 +21,13 @@ data and their peak memories are separate:
   server: their CPU time and memory are counted); with ``--servers S``,
   by S real Odoo servers sharing the database, each in prefork with
   ``--workers`` HTTP workers and queue_job's job runner, as production
-  runs it (``--servers 2 --workers 1`` stands in for two machines; the
-  servers' CPU time, all processes, and their database backends' are
-  counted); ``--one-pass`` uses
+  runs it (``--servers 2 --workers 1`` stands in for two machines: as in
+  production, a load balancer (``bench_lb.py``) sits in front of both and
+  the job runner is pointed at it, so that jobs reach both servers; the
+  jobs each server ran are printed; the servers' CPU time, all processes,
+  and their database backends' are counted); ``--setups 1x1,1x2,2x1``
+  measures several such setups on copies of the same database (one
+  command for the production table); ``--one-pass`` uses
   Generate and Post (what a scheduled run does) instead of generate, then
   post;
 - both in two variants: ``fee`` (one property fee line per invoice, 13% VAT)
@@ -61,8 +65,14 @@ Usage (from any directory where ``import odoo`` works):
     python3 property_billing/benchmarks/bench_billing.py [--sizes 1000,5000,20000]
         [--variants fee,water] [--sides oca,ours] [--keep]
         [--workers 2] [--servers 1|2 --workers 1|2] [--one-pass]
+        [--setups 1x1,1x2,2x1] [--sync-limit 0 --batch-size 50]
     python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
     python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
+
+The production figures (see ``README.md`` next to this file for timings):
+
+    python3 property_billing/benchmarks/bench_billing.py --sizes 5000 \
+        --variants fee --sides oca,ours --setups 1x1,1x2,2x1 --no-preview
 
 Databases are named ``bbench_*`` and dropped at the end unless --keep;
 --reuse reuses the base and template databases kept by an earlier --keep
@@ -350,11 +360,48 @@ def per_server_cell(res):
 
 def side_label(side, res):
     if side != "ours" or not res.get("workers"):
-        return side
+        return side  # oca, or one of several --setups: "ours 2x1"
     if "server" in res["workers"]:
         servers = res["workers"].split()[0]
         return f"ours {res['workers'].replace('(s)', 's' if servers != '1' else '')}"
     return f"ours {res['workers']} job procs"
+
+
+def measurements(args, have_oca, have_ours):
+    """(label, task, params) of each measurement of one database: OCA's,
+    then ours once per ``--setups`` entry (servers x workers)."""
+    out = []
+    for side in args.sides:
+        if side == "oca" and have_oca:
+            out.append(("oca", "oca", {}))
+        if side != "ours" or not have_ours:
+            continue
+        for servers, workers in args.setups:
+            label = "ours" if len(args.setups) == 1 else f"ours {servers}x{workers}"
+            params = {
+                "workers": workers,
+                "servers": servers,
+                "one_pass": args.one_pass,
+                "sync_limit": args.sync_limit,
+                "batch_size": args.batch_size,
+            }
+            out.append((label, "ours", params))
+    return out
+
+
+def print_ratios(summary, n, variant):
+    oca = summary.get((n, variant, "oca"))
+    for (size, var, label), ours in summary.items():
+        if not oca or (size, var) != (n, variant) or label == "oca":
+            continue
+        ratio = (ours["invoices"] / ours["total_s"]) / (
+            oca["invoices"] / oca["total_s"]
+        )
+        cpu_ratio = (ours["invoices"] / cpu_of(ours)) / (oca["invoices"] / cpu_of(oca))
+        print(
+            f"  {label} / OCA throughput: {ratio:.2f}x wall, "
+            f"{cpu_ratio:.2f}x per CPU second"
+        )
 
 
 def run_compare(args, addons_path, have_oca, have_ours):
@@ -370,52 +417,26 @@ def run_compare(args, addons_path, have_oca, have_ours):
     build_base(base, addons_path, modules)
     print(f"base database ({', '.join(modules)}): {time.perf_counter() - start:.0f}s")
     dbs = [base]
+    run = f"{DB_PREFIX}run_{os.getpid()}"
     try:
         for n in args.sizes:
             for variant in args.variants:
                 tmpl = f"{DB_PREFIX}t{tag}_{variant}_{n}"
-                dbs.append(tmpl)
+                dbs += [tmpl, run]
                 start = time.perf_counter()
                 info = build_template(base, tmpl, addons_path, n, variant, have_oca)
                 print(
                     f"\nN = {n}, {variant}: fixtures in "
                     f"{time.perf_counter() - start:.0f}s {info}"
                 )
-                run = f"{DB_PREFIX}run_{os.getpid()}"
-                dbs.append(run)
-                for side in args.sides:
-                    if side == "oca" and not have_oca:
-                        continue
-                    if side == "ours" and not have_ours:
-                        continue
+                for label, task, params in measurements(args, have_oca, have_ours):
                     clone(tmpl, run)
-                    params = {"variant": variant}
-                    if side == "ours":
-                        params.update(
-                            workers=args.workers,
-                            servers=args.servers,
-                            one_pass=args.one_pass,
-                            jobs_db=run,
-                            jobs_addons_path=addons_path,
-                            sync_limit=args.sync_limit,
-                            batch_size=args.batch_size,
-                        )
-                    res = worker(side, run, addons_path, **params)
-                    summary[(n, variant, side)] = res
-                    report_side(side_label(side, res), res)
-                ours = summary.get((n, variant, "ours"))
-                oca = summary.get((n, variant, "oca"))
-                if ours and oca:
-                    ratio = (ours["invoices"] / ours["total_s"]) / (
-                        oca["invoices"] / oca["total_s"]
-                    )
-                    cpu_ratio = (ours["invoices"] / cpu_of(ours)) / (
-                        oca["invoices"] / cpu_of(oca)
-                    )
-                    print(
-                        f"  ours / OCA throughput: {ratio:.2f}x wall, "
-                        f"{cpu_ratio:.2f}x per CPU second"
-                    )
+                    if task == "ours":
+                        params = dict(params, jobs_db=run, jobs_addons_path=addons_path)
+                    res = worker(task, run, addons_path, variant=variant, **params)
+                    summary[(n, variant, label)] = res
+                    report_side(side_label(label, res), res)
+                print_ratios(summary, n, variant)
                 if have_ours and args.preview and variant == "fee":
                     clone(tmpl, run)
                     res = worker("preview", run, addons_path, runs=args.runs)
@@ -456,8 +477,9 @@ def print_summary(summary, args):
         "\nSummary (invoices/s end to end, wall ms per invoice, CPU ms per "
         "invoice of the Odoo process and its database backend, peak MB)"
     )
+    labels = list(dict.fromkeys(label for _n, _v, label in summary))
     for variant in args.variants:
-        for side in args.sides:
+        for side in labels:
             rows = [
                 (n, summary[(n, variant, side)])
                 for n in args.sizes
@@ -476,7 +498,7 @@ def print_summary(summary, args):
             drift = (cpu_of(last) / last["invoices"]) / (
                 cpu_of(first) / first["invoices"]
             )
-            print(f"  {side:<5} {variant:<6} {cells}  cpu cost drift {drift:.2f}x")
+            print(f"  {side:<9} {variant:<6} {cells}  cpu cost drift {drift:.2f}x")
 
 
 ORM_VARIANTS = [
@@ -1902,7 +1924,7 @@ def start_vacuum(db, every):
     return stop
 
 
-def main():
+def build_parser():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,20000")
     parser.add_argument("--variants", default="fee,water")
@@ -1926,6 +1948,13 @@ def main():
         "servers sharing the database (prefork, --workers HTTP workers each, "
         "queue_job's job runner): 1 server x 1 worker, 1 x 2, 2 x 1 (two "
         "machines) are the production figures",
+    )
+    parser.add_argument(
+        "--setups",
+        help="measure our run once per setup on copies of the same database, "
+        "SERVERSxWORKERS comma-separated: 1x1,1x2,2x1 is one server with one "
+        "worker, with two, two servers with one each behind a load balancer "
+        "(0x0: batches in the measuring process); replaces --servers/--workers",
     )
     parser.add_argument(
         "--one-pass",
@@ -1965,7 +1994,11 @@ def main():
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--addons-path", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
     os.chdir("/tmp")  # a folder named odoo in the cwd would shadow the package
     if args.worker:
         worker_main(args.worker, args.db, args.addons_path, json.loads(args.params))
@@ -1989,6 +2022,11 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.variants = args.variants.split(",")
     args.sides = args.sides.split(",")
+    args.setups = (
+        [tuple(int(x) for x in setup.split("x")) for setup in args.setups.split(",")]
+        if args.setups
+        else [(args.servers, args.workers)]
+    )
     before = odoo_location()
     addons_path = odoo_addons_path()
     if args.profile:
