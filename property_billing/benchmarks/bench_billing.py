@@ -69,7 +69,8 @@ Usage (from any directory where ``import odoo`` works):
     python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
     python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
 
-The production figures (see ``README.md`` next to this file for timings):
+The production figures (``bench_billing.md`` next to this file: why and how
+the two servers are balanced, commands, time and memory):
 
     python3 property_billing/benchmarks/bench_billing.py --sizes 5000 \
         --variants fee --sides oca,ours --setups 1x1,1x2,2x1 --no-preview
