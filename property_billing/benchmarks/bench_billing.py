@@ -21,9 +21,13 @@ data and their peak memories are separate:
   server: their CPU time and memory are counted); with ``--servers S``,
   by S real Odoo servers sharing the database, each in prefork with
   ``--workers`` HTTP workers and queue_job's job runner, as production
-  runs it (``--servers 2 --workers 1`` stands in for two machines; the
-  servers' CPU time, all processes, and their database backends' are
-  counted); ``--one-pass`` uses
+  runs it (``--servers 2 --workers 1`` stands in for two machines: as in
+  production, a load balancer (``bench_lb.py``) sits in front of both and
+  the job runner is pointed at it, so that jobs reach both servers; the
+  jobs each server ran are printed; the servers' CPU time, all processes,
+  and their database backends' are counted); ``--setups 1x1,1x2,2x1``
+  measures several such setups on copies of the same database (one
+  command for the production table); ``--one-pass`` uses
   Generate and Post (what a scheduled run does) instead of generate, then
   post;
 - both in two variants: ``fee`` (one property fee line per invoice, 13% VAT)
@@ -61,8 +65,15 @@ Usage (from any directory where ``import odoo`` works):
     python3 property_billing/benchmarks/bench_billing.py [--sizes 1000,5000,20000]
         [--variants fee,water] [--sides oca,ours] [--keep]
         [--workers 2] [--servers 1|2 --workers 1|2] [--one-pass]
+        [--setups 1x1,1x2,2x1] [--sync-limit 0 --batch-size 50]
     python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
     python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
+
+The production figures (``bench_billing.md`` next to this file: why and how
+the two servers are balanced, commands, time and memory):
+
+    python3 property_billing/benchmarks/bench_billing.py --sizes 5000 \
+        --variants fee --sides oca,ours --setups 1x1,1x2,2x1 --no-preview
 
 Databases are named ``bbench_*`` and dropped at the end unless --keep;
 --reuse reuses the base and template databases kept by an earlier --keep
@@ -180,9 +191,7 @@ def odoo_location():
 
 def odoo(db, addons_path, *args):
     cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
+        *odoo_bin(),
         f"--addons-path={addons_path}",
         "-d",
         db,
@@ -326,9 +335,74 @@ def report_side(label, res):
             f" | {res['workers']} workers, peak {res['rss_workers_peak_mb']:.0f} MB"
             if res.get("workers")
             else ""
-        ),
+        )
+        + (f" | {per_server_cell(res)}" if res.get("per_server") else ""),
         flush=True,
     )
+
+
+def per_server_cell(res):
+    """``jobs 5+4 (runjob 5+4, LB 5+4)``: the run's jobs each server's
+    workers ran, the runjob requests in its log, the balancer's connections
+    to it (a last ``+N?``: jobs of processes no longer found)."""
+    rows = res["per_server"]
+
+    def joined(key):
+        return "+".join("-" if r[key] is None else str(r[key]) for r in rows)
+
+    cell = f"jobs per server {joined('jobs')} (runjob requests {joined('runjob')}"
+    if any(r["lb"] is not None for r in rows):
+        cell += f", LB connections {joined('lb')}"
+    cell += f"), at most {res.get('jobs_at_once', '?')} jobs at once"
+    if "cpu_lb" in res:
+        cell += f", LB cpu {res['cpu_lb']:.1f}s (not counted)"
+    return cell
+
+
+def side_label(side, res):
+    if side != "ours" or not res.get("workers"):
+        return side  # oca, or one of several --setups: "ours 2x1"
+    if "server" in res["workers"]:
+        servers = res["workers"].split()[0]
+        return f"ours {res['workers'].replace('(s)', 's' if servers != '1' else '')}"
+    return f"ours {res['workers']} job procs"
+
+
+def measurements(args, have_oca, have_ours):
+    """(label, task, params) of each measurement of one database: OCA's,
+    then ours once per ``--setups`` entry (servers x workers)."""
+    out = []
+    for side in args.sides:
+        if side == "oca" and have_oca:
+            out.append(("oca", "oca", {}))
+        if side != "ours" or not have_ours:
+            continue
+        for servers, workers in args.setups:
+            label = "ours" if len(args.setups) == 1 else f"ours {servers}x{workers}"
+            params = {
+                "workers": workers,
+                "servers": servers,
+                "one_pass": args.one_pass,
+                "sync_limit": args.sync_limit,
+                "batch_size": args.batch_size,
+            }
+            out.append((label, "ours", params))
+    return out
+
+
+def print_ratios(summary, n, variant):
+    oca = summary.get((n, variant, "oca"))
+    for (size, var, label), ours in summary.items():
+        if not oca or (size, var) != (n, variant) or label == "oca":
+            continue
+        ratio = (ours["invoices"] / ours["total_s"]) / (
+            oca["invoices"] / oca["total_s"]
+        )
+        cpu_ratio = (ours["invoices"] / cpu_of(ours)) / (oca["invoices"] / cpu_of(oca))
+        print(
+            f"  {label} / OCA throughput: {ratio:.2f}x wall, "
+            f"{cpu_ratio:.2f}x per CPU second"
+        )
 
 
 def run_compare(args, addons_path, have_oca, have_ours):
@@ -344,50 +418,26 @@ def run_compare(args, addons_path, have_oca, have_ours):
     build_base(base, addons_path, modules)
     print(f"base database ({', '.join(modules)}): {time.perf_counter() - start:.0f}s")
     dbs = [base]
+    run = f"{DB_PREFIX}run_{os.getpid()}"
     try:
         for n in args.sizes:
             for variant in args.variants:
                 tmpl = f"{DB_PREFIX}t{tag}_{variant}_{n}"
-                dbs.append(tmpl)
+                dbs += [tmpl, run]
                 start = time.perf_counter()
                 info = build_template(base, tmpl, addons_path, n, variant, have_oca)
                 print(
                     f"\nN = {n}, {variant}: fixtures in "
                     f"{time.perf_counter() - start:.0f}s {info}"
                 )
-                run = f"{DB_PREFIX}run_{os.getpid()}"
-                dbs.append(run)
-                for side in args.sides:
-                    if side == "oca" and not have_oca:
-                        continue
-                    if side == "ours" and not have_ours:
-                        continue
+                for label, task, params in measurements(args, have_oca, have_ours):
                     clone(tmpl, run)
-                    params = {"variant": variant}
-                    if side == "ours":
-                        params.update(
-                            workers=args.workers,
-                            servers=args.servers,
-                            one_pass=args.one_pass,
-                            jobs_db=run,
-                            jobs_addons_path=addons_path,
-                        )
-                    res = worker(side, run, addons_path, **params)
-                    summary[(n, variant, side)] = res
-                    report_side(f"{side}", res)
-                ours = summary.get((n, variant, "ours"))
-                oca = summary.get((n, variant, "oca"))
-                if ours and oca:
-                    ratio = (ours["invoices"] / ours["total_s"]) / (
-                        oca["invoices"] / oca["total_s"]
-                    )
-                    cpu_ratio = (ours["invoices"] / cpu_of(ours)) / (
-                        oca["invoices"] / cpu_of(oca)
-                    )
-                    print(
-                        f"  ours / OCA throughput: {ratio:.2f}x wall, "
-                        f"{cpu_ratio:.2f}x per CPU second"
-                    )
+                    if task == "ours":
+                        params = dict(params, jobs_db=run, jobs_addons_path=addons_path)
+                    res = worker(task, run, addons_path, variant=variant, **params)
+                    summary[(n, variant, label)] = res
+                    report_side(side_label(label, res), res)
+                print_ratios(summary, n, variant)
                 if have_ours and args.preview and variant == "fee":
                     clone(tmpl, run)
                     res = worker("preview", run, addons_path, runs=args.runs)
@@ -406,11 +456,31 @@ def print_summary(summary, args):
     if not summary:
         return
     print(
+        "\nTable (one row per measurement; CPU: every process of the side "
+        "and its database backends)"
+    )
+    print(
+        f"  {'N':>6} {'variant':<6} {'side':<22} {'inv':>6} {'inv/s':>7} "
+        f"{'CPU s':>8} {'CPU s/inv':>9} {'inv/CPU-s':>9}  jobs per server (at once)"
+    )
+    for (n, variant, side), res in summary.items():
+        cpu = cpu_of(res)
+        jobs = "+".join(str(r["jobs"]) for r in res.get("per_server") or [])
+        if jobs:
+            jobs += f" ({res.get('jobs_at_once', '?')})"
+        print(
+            f"  {n:>6} {variant:<6} {side_label(side, res):<22} "
+            f"{res['invoices']:>6} {res['invoices'] / res['total_s']:>7.1f} "
+            f"{cpu:>8.1f} {cpu / res['invoices']:>9.4f} "
+            f"{res['invoices'] / cpu:>9.1f}  {jobs or '-'}"
+        )
+    print(
         "\nSummary (invoices/s end to end, wall ms per invoice, CPU ms per "
         "invoice of the Odoo process and its database backend, peak MB)"
     )
+    labels = list(dict.fromkeys(label for _n, _v, label in summary))
     for variant in args.variants:
-        for side in args.sides:
+        for side in labels:
             rows = [
                 (n, summary[(n, variant, side)])
                 for n in args.sizes
@@ -429,7 +499,7 @@ def print_summary(summary, args):
             drift = (cpu_of(last) / last["invoices"]) / (
                 cpu_of(first) / first["invoices"]
             )
-            print(f"  {side:<5} {variant:<6} {cells}  cpu cost drift {drift:.2f}x")
+            print(f"  {side:<9} {variant:<6} {cells}  cpu cost drift {drift:.2f}x")
 
 
 ORM_VARIANTS = [
@@ -1126,9 +1196,7 @@ def odoo_bin():
     """The command of a server: ``odoo-bin`` (or the packaged ``odoo``), not
     ``python -m odoo``, whose command line Odoo cannot re-execute for its
     websocket (gevent) process in workers mode."""
-    import odoo
-
-    script = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    script = Path(odoo_location()).resolve().parent.parent / "odoo-bin"
     if script.is_file():
         return [sys.executable, str(script)]
     if found := shutil.which("odoo"):
@@ -1140,56 +1208,85 @@ class ServerPool:
     """``servers`` real Odoo servers on the database, as production runs
     them: prefork with ``workers`` HTTP workers each, queue_job loaded
     server-wide, its job runner handing the run's batches (queue_job jobs on
-    ``root.property_billing``, capacity ``workers``) to the server's workers.
-    Two servers sharing the database stand in for two machines: each runner
-    hands jobs to its own server; a job taken by one is skipped by the other
-    (queue_job's ``SKIP LOCKED``).  Started, registry preloaded and runner
-    up before the measurement; their CPU time (every process of each server,
-    and the database backends other than the measuring one's) and peak
-    memory are added to the measurement's."""
+    ``root.property_billing``) to the servers' workers; the channel's
+    capacity is every worker of every server (``servers x workers``).
+    Two servers sharing the database stand in for two machines: as in
+    production, they sit behind a load balancer (:mod:`bench_lb`, a local
+    process) and the job runner (one active per database, whichever server
+    holds its lock) is pointed at it (``ODOO_QUEUE_JOB_HOST``/``_PORT``), so
+    its ``/queue_job/runjob`` requests reach both servers' workers.  Which
+    server ran each job is counted three ways: the job's ``worker_pid``
+    (the process that ran it, mapped to its server), the ``runjob``
+    requests in each server's log, the connections the balancer handed it.
+    Started, registry preloaded and runner up before the measurement; their
+    CPU time (every process of each server, and the database backends other
+    than the measuring one's) and peak memory are added to the
+    measurement's; the balancer's CPU time is reported apart (in
+    production it is another machine)."""
 
     def __init__(self, servers, workers, db, addons_path):
-        import urllib.request
-
         self.db = db
         self.procs = []
-        self.log = Path(f"/tmp/{DB_PREFIX}servers_{os.getpid()}.log")
-        log = open(self.log, "w")  # noqa: SIM115  closed in close()
-        self.logfile = log
+        self.logs = [
+            Path(f"/tmp/{DB_PREFIX}server{i + 1}_{os.getpid()}.log")
+            for i in range(servers)
+        ]
+        self.log = ", ".join(str(log) for log in self.logs)
+        self.logfiles = [open(log, "w") for log in self.logs]  # noqa: SIM115
+        self.jobs_by_pid = {}
+        self.peak_at_once = 0
+        ports = [free_port() for _i in range(servers)]
+        capacity = servers * workers
         env = dict(
             os.environ,
-            ODOO_QUEUE_JOB_CHANNELS=f"root:{workers},root.property_billing:{workers}",
+            ODOO_QUEUE_JOB_CHANNELS=(
+                f"root:{capacity},root.property_billing:{capacity}"
+            ),
         )
-        for _i in range(servers):
-            port = free_port()
-            proc = subprocess.Popen(
-                [
-                    *odoo_bin(), f"--addons-path={addons_path}",
-                    "-d", db, f"--db-filter=^{db}$", f"--workers={workers}",
-                    "--max-cron-threads=0", "--load=base,web,queue_job",
-                    "--http-interface=127.0.0.1", f"--http-port={port}",
-                    f"--gevent-port={free_port()}", "--limit-time-cpu=3600",
-                    "--limit-time-real=7200", "--log-level=warn",
-                ],
-                cwd="/tmp", stdout=log, stderr=subprocess.STDOUT, env=env,
-                start_new_session=True,
+        self.lb = None
+        if servers > 1:
+            self.lb = Balancer(ports)
+            env.update(
+                ODOO_QUEUE_JOB_HOST="127.0.0.1",
+                ODOO_QUEUE_JOB_PORT=str(self.lb.port),
+            )
+        for port, log in zip(ports, self.logfiles, strict=True):
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        *odoo_bin(), f"--addons-path={addons_path}",
+                        "-d", db, f"--db-filter=^{db}$", f"--workers={workers}",
+                        "--max-cron-threads=0", "--load=base,web,queue_job",
+                        "--http-interface=127.0.0.1", f"--http-port={port}",
+                        f"--gevent-port={free_port()}", "--limit-time-cpu=3600",
+                        "--limit-time-real=7200", "--log-level=warn",
+                        # one line per request: the runjob requests it served
+                        "--log-handler=werkzeug:INFO",
+                    ],
+                    cwd="/tmp", stdout=log, stderr=subprocess.STDOUT, env=env,
+                    start_new_session=True,
+                )
             )  # fmt: skip
-            self.procs.append(proc)
-            deadline = time.monotonic() + 300
-            while True:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    self.close()
-                    raise RuntimeError(f"server failed, see {self.log}")
-                try:
-                    url = f"http://127.0.0.1:{port}/web/health"
-                    with urllib.request.urlopen(url, timeout=5):  # noqa: S310
-                        break
-                except OSError:
-                    time.sleep(1)
+        for port, proc in zip(ports, self.procs, strict=True):
+            self._wait_up(port, proc)
         time.sleep(7)  # queue_job's runner starts 5 s after its server
         self.cpu_py = -sum(tree_usage(p.pid)[0] for p in self.procs)
         self.cpu_db = 0.0
-        self.backends = None
+
+    def _wait_up(self, port, proc):
+        import urllib.request
+
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"server failed, see {self.log}")
+            try:
+                url = f"http://127.0.0.1:{port}/web/health"
+                with urllib.request.urlopen(url, timeout=5):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(1)
 
     def _backend_cpu(self, env):
         env.cr.execute(
@@ -1224,6 +1321,22 @@ class ServerPool:
             time.sleep(0.2)
         after = self._backend_cpu(env)
         self.cpu_db += sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        # the processes that ran the run's jobs, while they are alive
+        env.cr.execute(
+            "SELECT worker_pid, count(*) FROM queue_job WHERE state = 'done'"
+            " AND property_billing_run_id = %s GROUP BY worker_pid",
+            [run_id],
+        )
+        self.jobs_by_pid = {
+            pid: (count, session_of(pid)) for pid, count in env.cr.fetchall()
+        }
+        env.cr.execute(
+            "SELECT date_started, date_done FROM queue_job WHERE state = 'done'"
+            " AND property_billing_run_id = %s",
+            [run_id],
+        )
+        self.peak_at_once = max(self.peak_at_once, peak_overlap(env.cr.fetchall()))
+        env.cr.rollback()
         return self._done(env, run_id) - done
 
     def _done(self, env, run_id):
@@ -1238,6 +1351,33 @@ class ServerPool:
 
     def usage(self):
         return self._usage
+
+    def per_server(self):
+        """Per server: the run's jobs its workers ran (``worker_pid``), the
+        runjob requests in its log, the connections the balancer gave it."""
+        rows = []
+        for i, proc in enumerate(self.procs):
+            jobs = sum(
+                count
+                for count, session in self.jobs_by_pid.values()
+                if session == proc.pid
+            )
+            text = self.logs[i].read_text(errors="replace")
+            rows.append(
+                {
+                    "jobs": jobs,
+                    "runjob": text.count("/queue_job/runjob"),
+                    "lb": self.lb.stats["connections"][i] if self.lb else None,
+                }
+            )
+        elsewhere = sum(
+            count
+            for count, session in self.jobs_by_pid.values()
+            if session not in {p.pid for p in self.procs}
+        )
+        if elsewhere:
+            rows.append({"jobs": elsewhere, "runjob": 0, "lb": None})
+        return rows
 
     def close(self):
         import signal
@@ -1256,7 +1396,77 @@ class ServerPool:
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        self.logfile.close()
+        if self.lb:
+            self._usage["cpu_lb"] = self.lb.close()
+        for log in self.logfiles:
+            log.close()
+
+
+def peak_overlap(spans):
+    """The most jobs running at the same moment, from (started, done)."""
+    spans = [(start, done) for start, done in spans if start and done]
+    events = sorted(
+        [(start, 1) for start, _done in spans] + [(done, -1) for _start, done in spans]
+    )
+    peak = running = 0
+    for _moment, step in events:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def session_of(pid):
+    """The session id of a process (an Odoo server's processes share their
+    master's, see ``start_new_session``), or None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[3])
+    except (OSError, TypeError, IndexError, ValueError):
+        return None
+
+
+def process_cpu(pid):
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class Balancer:
+    """:mod:`bench_lb` in front of the servers' HTTP ports (see there why a
+    small Python process and how it chooses a server)."""
+
+    def __init__(self, ports):
+        self.port = free_port()
+        self.stats_path = Path(f"/tmp/{DB_PREFIX}lb_{os.getpid()}.json")
+        self.stats = {"connections": [0] * len(ports)}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(HERE / "bench_lb.py"),
+                f"--listen={self.port}",
+                *(f"--backend=127.0.0.1:{port}" for port in ports),
+                f"--stats={self.stats_path}",
+            ],
+            cwd="/tmp",
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.proc.stdout.readline()
+        if not line.startswith("READY"):
+            raise RuntimeError(f"the load balancer did not start: {line}")
+
+    def close(self):
+        """Stop it; return its CPU seconds (its counts are in ``stats``)."""
+        cpu = process_cpu(self.proc.pid)
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.stats = json.loads(self.stats_path.read_text())
+        self.stats_path.unlink()
+        return cpu
 
 
 def w_ours(
@@ -1267,7 +1477,15 @@ def w_ours(
     one_pass=False,
     jobs_db=None,
     jobs_addons_path=None,
+    sync_limit=None,
+    batch_size=None,
 ):
+    params = env["ir.config_parameter"].sudo()
+    if sync_limit is not None:
+        params.set_param("property_billing.sync_limit", str(sync_limit))
+    if batch_size:
+        params.set_param("property_billing.job_batch_size", str(batch_size))
+    env.cr.commit()  # seen by the servers and job workers
     if servers:
         pool = ServerPool(servers, max(workers, 1), jobs_db, jobs_addons_path)
     elif workers >= 2:
@@ -1287,6 +1505,11 @@ def w_ours(
     res["workers"] = (
         f"{servers} server(s) x {max(workers, 1)}" if servers else str(workers)
     )
+    if servers:
+        res["per_server"] = pool.per_server()
+        res["jobs_at_once"] = pool.peak_at_once
+        if "cpu_lb" in usage:
+            res["cpu_lb"] = usage["cpu_lb"]
     return res
 
 
@@ -1702,7 +1925,7 @@ def start_vacuum(db, every):
     return stop
 
 
-def main():
+def build_parser():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,20000")
     parser.add_argument("--variants", default="fee,water")
@@ -1728,10 +1951,30 @@ def main():
         "machines) are the production figures",
     )
     parser.add_argument(
+        "--setups",
+        help="measure our run once per setup on copies of the same database, "
+        "SERVERSxWORKERS comma-separated: 1x1,1x2,2x1 is one server with one "
+        "worker, with two, two servers with one each behind a load balancer "
+        "(0x0: batches in the measuring process); replaces --servers/--workers",
+    )
+    parser.add_argument(
         "--one-pass",
         action="store_true",
         help="our run generates and posts in one pass (Generate and Post, "
         "what a scheduled run does) instead of generate, then post",
+    )
+    parser.add_argument(
+        "--sync-limit",
+        type=int,
+        help="our runs of more payers than this go to background jobs "
+        "(property_billing.sync_limit, default 500; 0: always), to validate "
+        "the job path at small sizes",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="payers (or invoices) per background job "
+        "(property_billing.job_batch_size, default 250)",
     )
     parser.add_argument(
         "--profile-out", help="also save the cProfile statistics to this file"
@@ -1752,7 +1995,11 @@ def main():
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--addons-path", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
     os.chdir("/tmp")  # a folder named odoo in the cwd would shadow the package
     if args.worker:
         worker_main(args.worker, args.db, args.addons_path, json.loads(args.params))
@@ -1776,6 +2023,11 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.variants = args.variants.split(",")
     args.sides = args.sides.split(",")
+    args.setups = (
+        [tuple(int(x) for x in setup.split("x")) for setup in args.setups.split(",")]
+        if args.setups
+        else [(args.servers, args.workers)]
+    )
     before = odoo_location()
     addons_path = odoo_addons_path()
     if args.profile:
