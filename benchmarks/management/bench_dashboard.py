@@ -32,7 +32,7 @@ site over the twelve months:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 addons/property_management/benchmarks/bench_dashboard.py
+    python3 benchmarks/management/bench_dashboard.py
         [--units 300] [--flow-items 600] [--items 94000] [--runs 5]
         [--db property_bench_dashboard] [--keep] [--measure-only]
 
@@ -51,9 +51,9 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO / "property_tenant" / "benchmarks"))
-sys.path.insert(0, str(REPO / "property_helpdesk" / "benchmarks"))
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks" / "tenant"))
+sys.path.insert(0, str(REPO / "benchmarks" / "helpdesk"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_archive import odoo_addons_path, odoo_cmd  # noqa: E402
