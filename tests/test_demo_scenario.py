@@ -1,17 +1,23 @@
-"""The demo scenario (property.demo.scenario of property_management): built
-through the apps' flows, deterministic for a seed and an end date."""
+"""The demo scenario (tools/demo/property_demo_scenario.py, a tool outside the
+modules): built through the apps' flows, deterministic for a seed and an end
+date."""
 
 import random
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.property_management.models.property_demo_scenario import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools" / "demo"))
+
+from property_demo_scenario import (  # noqa: E402 - the tool's folder, above
     DEFAULT_UNITS,
     MIN_UNITS,
+    DemoScenario,
     building_layout,
     month_list,
     payment_day,
@@ -100,7 +106,7 @@ class TestDemoScenario(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Scenario = cls.env["property.demo.scenario"]
+        Scenario = DemoScenario(cls.env)
         cls.first = Scenario.build(seed=7, site_code="TSC1", **SMALL)
         cls.second = Scenario.build(seed=7, site_code="TSC2", **SMALL)
         cls.site = cls.env["property.site"].browse(cls.first["site_id"])
@@ -114,9 +120,7 @@ class TestDemoScenario(TransactionCase):
         self.assertEqual(self._figures(self.first), self._figures(self.second))
 
     def test_another_seed_another_scenario(self):
-        other = self.env["property.demo.scenario"].build(
-            seed=8, site_code="TSC3", **SMALL
-        )
+        other = DemoScenario(self.env).build(seed=8, site_code="TSC3", **SMALL)
         self.assertEqual(other["units"], MIN_UNITS)
         self.assertNotEqual(self._figures(other), self._figures(self.first))
 
@@ -192,7 +196,7 @@ class TestDemoScenario(TransactionCase):
         )
 
     def test_build_checks_its_input(self):
-        Scenario = self.env["property.demo.scenario"]
+        Scenario = DemoScenario(self.env)
         with self.assertRaises(UserError):
             Scenario.build(months=0, site_code="TSC9")
         with self.assertRaises(UserError):
@@ -210,6 +214,4 @@ class TestDemoScenario(TransactionCase):
             groups="property_tenant.group_property_manager",
         )
         with self.assertRaises(AccessError):
-            self.env["property.demo.scenario"].with_user(manager).build(
-                site_code="TSC9", **SMALL
-            )
+            DemoScenario(self.env(user=manager)).build(site_code="TSC9", **SMALL)

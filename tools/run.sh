@@ -14,7 +14,10 @@
 #   computed here (Odoo's addons + the repository root + addons/) since
 #   Odoo's location varies;
 # - queue_job comes from PyPI: pip install --no-deps -r requirements-oca.txt;
-# - PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo as --db_* options.
+# - PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo as --db_* options;
+# - PROPERTY_DEMO_SCENARIO=SCALE (e.g. 0.25): when the database is created,
+#   the demo step also builds the demo scenario (tools/demo/demo_scenario.py:
+#   Wanjia Plaza with twelve months of activity, 400 units at scale 1.0).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -142,6 +145,14 @@ INIT_ARGS=()
 ((${#TO_UPDATE[@]})) && INIT_ARGS+=(-u "$(IFS=,; echo "${TO_UPDATE[*]}")")
 python3 -m odoo "${ODOO_ARGS[@]}" "${INIT_ARGS[@]}" --stop-after-init --no-http ||
     die "installing/updating the modules failed (see the log above)"
+
+# --- demo step: the scaled demo scenario (a tool, not module demo data) ------
+if [[ -n ${PROPERTY_DEMO_SCENARIO:-} && ${#TO_UPDATE[@]} -eq 0 ]]; then
+    step "building the demo scenario at scale $PROPERTY_DEMO_SCENARIO"
+    SCENARIO_ARGS=(-d "$DB" --addons-path "$ADDONS_PATH" --scale "$PROPERTY_DEMO_SCENARIO")
+    python3 "$REPO_ROOT/tools/demo/demo_scenario.py" "${SCENARIO_ARGS[@]}" ||
+        die "building the demo scenario failed (see the log above)"
+fi
 
 # --- serve ----------------------------------------------------------------------
 cat <<EOF

@@ -769,7 +769,7 @@ class AccountMove(models.Model):
         # prefix of their own).  Without it, posting costs three more queries
         # per invoice (_get_last_sequence and its reference searches), whose
         # cost grows with the journal: +5.7 ms of database CPU per invoice
-        # over a run of 2,000 (benchmarks/bench_billing.py).  Should core's
+        # over a run of 2,000 (benchmarks/billing/bench_billing.py).  Should core's
         # cache be cleared meanwhile, _locked_increment's unique-constraint
         # retry still finds the next free number.
         memo = self.env.context.get("property_sequence_memo")

@@ -11,5 +11,4 @@ from . import property_event_budget_line
 from . import event_event
 from . import event_registration
 from . import account_analytic_line
-from . import property_community_event_demo
 from . import property_timeline

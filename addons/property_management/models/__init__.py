@@ -9,4 +9,3 @@ from . import property_morning_meeting
 from . import property_morning_meeting_line
 from . import property_staff_scorecard
 from . import property_staff_scorecard_line
-from . import property_demo_scenario

@@ -14,7 +14,7 @@ then measures:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 property_helpdesk/benchmarks/bench_helpdesk.py [--items 100000]
+    python3 benchmarks/helpdesk/bench_helpdesk.py [--items 100000]
         [--runs 10] [--db property_bench_desk] [--keep]
 """
 
@@ -26,7 +26,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-BENCH_TENANT = Path(__file__).resolve().parents[2] / "property_tenant" / "benchmarks"
+BENCH_TENANT = Path(__file__).resolve().parents[1] / "tenant"
 sys.path.insert(0, str(BENCH_TENANT))
 
 from bench_archive import (  # noqa: E402

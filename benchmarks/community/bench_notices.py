@@ -13,7 +13,7 @@ address (default 10,000), then measures:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 property_community/benchmarks/bench_notices.py [--tenants 10000]
+    python3 benchmarks/community/bench_notices.py [--tenants 10000]
         [--notices 500] [--runs 10] [--db property_bench_notices] [--keep]
 
 The database is dropped at the end unless --keep is given.
@@ -27,7 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-BENCH_TENANT = Path(__file__).resolve().parents[2] / "property_tenant" / "benchmarks"
+BENCH_TENANT = Path(__file__).resolve().parents[1] / "tenant"
 sys.path.insert(0, str(BENCH_TENANT))
 
 from bench_archive import (  # noqa: E402

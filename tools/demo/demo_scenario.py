@@ -8,7 +8,7 @@ or created when the company has none.  Same seed and end date, same records.
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 addons/property_management/scripts/demo_scenario.py -d DB
+    python3 tools/demo/demo_scenario.py -d DB
         [--scale 1.0] [--units N] [--items N] [--months 12] [--seed 2026]
         [--date-to YYYY-MM-DD] [--site-code WJ] [-c ODOO_CONF]
         [--addons-path PATHS] [--dry-run]
@@ -16,6 +16,10 @@ Usage (from any directory where ``import odoo`` works):
 --scale 1.0 gives 400 units, about 2,400 desk items, 4,000 bills and their
 payments (some ten minutes on two cores); --scale 0.1 a small site in a minute.
 --dry-run builds, prints the figures and rolls everything back.
+
+A tool run on demand (by tools/run.sh with PROPERTY_DEMO_SCENARIO=SCALE, the
+benchmarks, the screenshots), not module demo data: the builder is
+property_demo_scenario.py next to this script.
 """
 
 import argparse
@@ -25,7 +29,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 
 
 def default_addons_path():
@@ -75,7 +80,7 @@ def main(argv=None):
 
     options = [
         f"--addons-path={args.addons_path or default_addons_path()}",
-        "--log-handler=odoo.addons.property_management:INFO",
+        "--log-handler=property_demo:INFO",
     ]
     if args.config:
         options.insert(0, f"--config={args.config}")
@@ -83,12 +88,15 @@ def main(argv=None):
         options.append("--log-level=warn")
     odoo.tools.config.parse_config([*options, "-d", args.database])
     registry = Registry(args.database)
-    if "property.demo.scenario" not in registry:
+    if "property.management.kpi" not in registry:
         sys.exit(f"property_management is not installed in {args.database}")
+    sys.path.insert(0, str(HERE))
+    from property_demo_scenario import DemoScenario
+
     start = time.perf_counter()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        summary = env["property.demo.scenario"].build(
+        summary = DemoScenario(env).build(
             seed=args.seed,
             units=args.units,
             months=args.months,

@@ -13,7 +13,7 @@ Builds a database with one site of N units and N active occupancies (default
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 property_tenant/benchmarks/bench_archive.py [--units 10000]
+    python3 benchmarks/tenant/bench_archive.py [--units 10000]
         [--runs 20] [--db property_bench] [--keep]
 
 The database is dropped at the end unless --keep is given.

@@ -18,7 +18,7 @@ months and over the last month:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 addons/property_management/benchmarks/bench_kpi.py [--items 100000]
+    python3 benchmarks/management/bench_kpi.py [--items 100000]
         [--runs 5] [--db property_bench_kpi] [--keep] [--reuse]
 
 ``--keep`` keeps the database and its generated data; ``--reuse`` measures
@@ -34,9 +34,9 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO / "property_tenant" / "benchmarks"))
-sys.path.insert(0, str(REPO / "property_helpdesk" / "benchmarks"))
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks" / "tenant"))
+sys.path.insert(0, str(REPO / "benchmarks" / "helpdesk"))
 
 from bench_archive import median_time, odoo_addons_path, odoo_cmd  # noqa: E402
 from bench_helpdesk import TODAY, generate_sql, setup_world  # noqa: E402

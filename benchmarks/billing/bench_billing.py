@@ -62,17 +62,17 @@ be reached and no cached wheel exists, the OCA side is skipped with a note.
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 property_billing/benchmarks/bench_billing.py [--sizes 1000,5000,20000]
+    python3 benchmarks/billing/bench_billing.py [--sizes 1000,5000,20000]
         [--variants fee,water] [--sides oca,ours] [--keep]
         [--workers 2] [--servers 1|2 --workers 1|2] [--one-pass]
         [--setups 1x1,1x2,2x1] [--sync-limit 0 --batch-size 50]
-    python3 property_billing/benchmarks/bench_billing.py --orm --sizes 1000,5000
-    python3 property_billing/benchmarks/bench_billing.py --profile 1000 [--sides ours]
+    python3 benchmarks/billing/bench_billing.py --orm --sizes 1000,5000
+    python3 benchmarks/billing/bench_billing.py --profile 1000 [--sides ours]
 
 The production figures (``bench_billing.md`` next to this file: why and how
 the two servers are balanced, commands, time and memory):
 
-    python3 property_billing/benchmarks/bench_billing.py --sizes 5000 \
+    python3 benchmarks/billing/bench_billing.py --sizes 5000 \
         --variants fee --sides oca,ours --setups 1x1,1x2,2x1 --no-preview
 
 Databases are named ``bbench_*`` and dropped at the end unless --keep;
@@ -98,7 +98,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-sys.path.insert(0, str(REPO / "property_tenant" / "benchmarks"))
+sys.path.insert(0, str(REPO / "benchmarks" / "tenant"))
 
 from bench_archive import median_time, odoo_addons_path  # noqa: E402
 

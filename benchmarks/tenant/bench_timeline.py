@@ -15,7 +15,7 @@ of ``--runs``:
 Everything is created in one transaction that is rolled back at the end:
 the database is left as it was.
 
-    python3 property_tenant/benchmarks/bench_timeline.py --db property_demo
+    python3 benchmarks/tenant/bench_timeline.py --db property_demo
         [--runs 7]
 """
 

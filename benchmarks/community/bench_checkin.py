@@ -14,7 +14,7 @@ browser) as a community officer, and measures:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 property_community/benchmarks/bench_checkin.py [--households 250]
+    python3 benchmarks/community/bench_checkin.py [--households 250]
         [--db property_bench_checkin] [--keep]
 
 The database is dropped at the end unless --keep is given.
@@ -29,7 +29,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-BENCH_TENANT = Path(__file__).resolve().parents[2] / "property_tenant" / "benchmarks"
+BENCH_TENANT = Path(__file__).resolve().parents[1] / "tenant"
 sys.path.insert(0, str(BENCH_TENANT))
 
 from bench_archive import odoo_addons_path, odoo_cmd, timer  # noqa: E402

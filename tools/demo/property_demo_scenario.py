@@ -1,7 +1,10 @@
 """The demo scenario (演示场景): Wanjia Plaza with months of activity at a
 realistic scale, built through the apps' own flows and deterministic for a
 seed and an end date.  Used by the demo database, the screenshots of the
-documentation and the benchmarks (see ``scripts/demo_scenario.py``)."""
+documentation and the benchmarks.  A tool, not module demo data: run it with
+``tools/demo/demo_scenario.py`` (or ``PROPERTY_DEMO_SCENARIO`` in
+``tools/run.sh``), or from an ``odoo shell`` with
+``DemoScenario(env).build(...)``."""
 
 import base64
 import itertools
@@ -11,12 +14,12 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from time import monotonic
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.property_billing.billing import add_months, month_end, month_start
 
-_logger = logging.getLogger(__name__)
+_logger = logging.getLogger("property_demo.scenario")
 
 # Size of the scenario at scale 1.0, and the activity per unit.
 DEFAULT_UNITS = 400
@@ -247,6 +250,11 @@ QUIET = {
 # ----------------------------------------------------------------------
 # Pure helpers (plain values)
 # ----------------------------------------------------------------------
+def message(text, **values):
+    """The tool's messages (for the developer running it: not translated)."""
+    return text % values if values else text
+
+
 def pick(rng, table):
     """A value of a weighted ``[(value, weight), ...]`` table."""
     total = sum(weight for _value, weight in table)
@@ -317,7 +325,7 @@ def month_list(date_to, months):
     return [add_months(last, offset) for offset in range(-months + 1, 1)]
 
 
-class PropertyDemoScenario(models.AbstractModel):
+class DemoScenario:
     """Builds Wanjia Plaza with months of activity through the real flows:
     sites, units and the tenant archive; service-desk items of every kind
     with their work orders (major repairs included) and call-backs;
@@ -328,13 +336,12 @@ class PropertyDemoScenario(models.AbstractModel):
     ``random.Random`` streams seeded by the seed, every date is relative to
     the end date."""
 
-    _name = "property.demo.scenario"
-    _description = "Demo Scenario Builder"
+    def __init__(self, env):
+        self.env = env
 
     # ------------------------------------------------------------------
     # Entry point
     # ------------------------------------------------------------------
-    @api.model
     def build(
         self,
         seed=2026,
@@ -353,11 +360,11 @@ class PropertyDemoScenario(models.AbstractModel):
             "base.group_system"
         ):
             raise AccessError(
-                self.env._("Only an administrator can build the demo scenario.")
+                message("Only an administrator can build the demo scenario.")
             )
         if not 1 <= int(months) <= MAX_MONTHS:
             raise UserError(
-                self.env._(
+                message(
                     "The scenario covers between 1 and %(max)s months, not %(months)s.",
                     max=MAX_MONTHS,
                     months=months,
@@ -365,18 +372,18 @@ class PropertyDemoScenario(models.AbstractModel):
             )
         if scale <= 0 or (units is not None and units < MIN_UNITS):
             raise UserError(
-                self.env._(
+                message(
                     "The scenario needs a positive scale and at least %(min)s units.",
                     min=MIN_UNITS,
                 )
             )
         if items is not None and items < 0:
-            raise UserError(self.env._("The number of desk items cannot be negative."))
-        today = fields.Date.context_today(self)
+            raise UserError(message("The number of desk items cannot be negative."))
+        today = fields.Date.context_today(self.env["res.users"])
         date_to = fields.Date.to_date(date_to) or today - timedelta(days=1)
         if date_to > today:
             raise UserError(
-                self.env._(
+                message(
                     "The scenario ends on %(date)s, in the future: choose a "
                     "day up to today.",
                     date=date_to,
@@ -384,7 +391,11 @@ class PropertyDemoScenario(models.AbstractModel):
             )
         n_units, n_items = scenario_sizes(scale, units, items, int(months))
         months = month_list(date_to, int(months))
-        scenario = self.sudo().with_context(tz="Asia/Shanghai", **QUIET)
+        scenario = DemoScenario(
+            self.env(
+                su=True, context=dict(self.env.context, tz="Asia/Shanghai", **QUIET)
+            )
+        )
         return scenario._build(seed, n_units, n_items, months, date_to, site_code)
 
     def _build(self, seed, n_units, n_items, months, date_to, site_code):
@@ -446,7 +457,6 @@ class PropertyDemoScenario(models.AbstractModel):
     # ------------------------------------------------------------------
     # World
     # ------------------------------------------------------------------
-    @api.model
     def _check_accounting(self, company):
         Journal = self.env["account.journal"]
         for journal_type in ("sale", "bank"):
@@ -454,7 +464,7 @@ class PropertyDemoScenario(models.AbstractModel):
                 [*Journal._check_company_domain(company), ("type", "=", journal_type)]
             ):
                 raise UserError(
-                    self.env._(
+                    message(
                         "Company %(company)s has no %(type)s journal: install its "
                         "chart of accounts (Accounting settings) before building "
                         "the demo scenario.",
@@ -463,7 +473,6 @@ class PropertyDemoScenario(models.AbstractModel):
                     )
                 )
 
-    @api.model
     def _staff(self, company):
         """The scenario's staff (created once per database, by login)."""
         Users = self.env["res.users"]
@@ -498,7 +507,6 @@ class PropertyDemoScenario(models.AbstractModel):
             staff[key] = user
         return staff
 
-    @api.model
     def _site(self, company, site_code):
         site = self.env["property.site"].search(
             [("code", "=", site_code), ("company_id", "=", company.id)], limit=1
@@ -526,7 +534,7 @@ class PropertyDemoScenario(models.AbstractModel):
         clash = taken & {code for code, *_rest in layout}
         if clash:
             raise UserError(
-                self.env._(
+                message(
                     "Site %(site)s already has the scenario's buildings "
                     "(%(codes)s): build the scenario into another site.",
                     site=site.display_name,
@@ -1386,7 +1394,6 @@ class PropertyDemoScenario(models.AbstractModel):
     # ------------------------------------------------------------------
     # Fingerprint
     # ------------------------------------------------------------------
-    @api.model
     def _fingerprint(self, site):
         """Counts and amounts of the site's scenario, independent of record
         ids: two builds with the same seed and end date give the same."""

@@ -4,7 +4,7 @@
 Issue 6.  Builds a throwaway database with property_management (no demo
 data) and in it one site with twelve months of activity:
 
-- the demo scenario (``property.demo.scenario``) of ``--units`` units: the
+- the demo scenario (``tools/demo/property_demo_scenario.py``) of ``--units`` units: the
   tenant archive, billing plans, a posted billing run per month and the
   tenants' payments, all through the ORM (``property.billing.run``,
   ``account.payment.register``), and ``--flow-items`` desk items played
@@ -32,7 +32,7 @@ site over the twelve months:
 
 Usage (from any directory where ``import odoo`` works):
 
-    python3 addons/property_management/benchmarks/bench_dashboard.py
+    python3 benchmarks/management/bench_dashboard.py
         [--units 300] [--flow-items 600] [--items 94000] [--runs 5]
         [--db property_bench_dashboard] [--keep] [--measure-only]
 
@@ -51,10 +51,11 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO / "property_tenant" / "benchmarks"))
-sys.path.insert(0, str(REPO / "property_helpdesk" / "benchmarks"))
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks" / "tenant"))
+sys.path.insert(0, str(REPO / "benchmarks" / "helpdesk"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO / "tools" / "demo"))
 
 from bench_archive import odoo_addons_path, odoo_cmd  # noqa: E402
 from bench_kpi import default_required_columns  # noqa: E402
@@ -75,8 +76,11 @@ def median_ms(func, runs, env):
 # Data
 # ----------------------------------------------------------------------
 def build_scenario(env, units, flow_items, date_to):
+    # imported once Odoo's addons path is set: it uses property_billing's helpers
+    from property_demo_scenario import DemoScenario
+
     start = time.perf_counter()
-    summary = env["property.demo.scenario"].build(
+    summary = DemoScenario(env).build(
         seed=2026, units=units, items=flow_items, date_to=date_to, site_code="WJ"
     )
     env.cr.commit()
