@@ -177,7 +177,6 @@ class PropertyChargeOneOff(models.Model):
     )
     note = fields.Text()
 
-
     @api.depends("item_id", "occupancy_id")
     def _compute_name(self):
         for charge in self:

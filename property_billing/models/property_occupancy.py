@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PropertyOccupancy(models.Model):
@@ -78,6 +78,11 @@ class PropertyOccupancy(models.Model):
     )
     deposit_currency_id = fields.Many2one(related="company_id.currency_id")
 
+    @api.depends(
+        "one_off_charge_ids.state",
+        "one_off_charge_ids.paid",
+        "one_off_charge_ids.amount",
+    )
     def _compute_one_off_charges(self):
         Charge = self.env["property.charge.one.off"]
         counts = dict(
