@@ -306,19 +306,15 @@ class PropertyChargeOneOff(models.Model):
     # ------------------------------------------------------------------
     # Flow
     # ------------------------------------------------------------------
-    def _check_state(self, states, action):
+    def _check_state(self, states, message):
+        """Refuse unless every charge is in one of ``states``; ``message``
+        (translated) names the charge and its state."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
         for charge in self:
             if charge.state not in states:
                 raise UserError(
-                    self.env._(
-                        "One-off charge %(charge)s cannot be %(action)s in its "
-                        "present state (%(state)s).",
-                        charge=charge.display_name,
-                        action=action,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[charge.state],
-                    )
+                    message
+                    % {"charge": charge.display_name, "state": labels[charge.state]}
                 )
 
     def _ready_state(self):
@@ -349,7 +345,12 @@ class PropertyChargeOneOff(models.Model):
     def action_confirm(self):
         """Draft → To Approve when the item asks for a billing manager's
         approval, otherwise ready to bill."""
-        self._check_state(("draft",), self.env._("confirmed"))
+        self._check_state(
+            ("draft",),
+            self.env._(
+                "Only a draft one-off charge can be confirmed: %(charge)s is %(state)s."
+            ),
+        )
         self._check_priced()
         for charge in self:
             if charge.item_id.one_off_approval:
@@ -371,7 +372,13 @@ class PropertyChargeOneOff(models.Model):
 
     def action_approve(self):
         self._check_manager()
-        self._check_state(("to_approve",), self.env._("approved"))
+        self._check_state(
+            ("to_approve",),
+            self.env._(
+                "Only a one-off charge waiting for approval can be approved: "
+                "%(charge)s is %(state)s."
+            ),
+        )
         for charge in self:
             charge.write(
                 {"state": charge._ready_state(), "approved_by_id": self.env.uid}
@@ -380,13 +387,23 @@ class PropertyChargeOneOff(models.Model):
 
     def action_cancel(self):
         self._check_state(
-            ("draft", "to_approve", "approved", "to_bill"), self.env._("cancelled")
+            ("draft", "to_approve", "approved", "to_bill"),
+            self.env._(
+                "A billed one-off charge cannot be cancelled, release it "
+                "instead: %(charge)s is %(state)s."
+            ),
         )
         self.write({"state": "cancel"})
         return True
 
     def action_draft(self):
-        self._check_state(("cancel",), self.env._("reset to draft"))
+        self._check_state(
+            ("cancel",),
+            self.env._(
+                "Only a cancelled one-off charge can be reset to draft: "
+                "%(charge)s is %(state)s."
+            ),
+        )
         self.write({"state": "draft", "approved_by_id": False})
         return True
 
@@ -449,7 +466,13 @@ class PropertyChargeOneOff(models.Model):
         if not self:
             return self.env["account.move"]
         self._lock()
-        self._check_state(READY_STATES, self.env._("invoiced"))
+        self._check_state(
+            READY_STATES,
+            self.env._(
+                "Only an approved one-off charge not billed yet can be "
+                "invoiced: %(charge)s is %(state)s."
+            ),
+        )
         moves = self.env["account.move"]
         for charge in self:
             move = (
@@ -554,7 +577,12 @@ class PropertyChargeOneOff(models.Model):
         """Credit the invoice line of each billed charge and withdraw the
         charge (the credit note releases its billed-period key)."""
         self._check_manager()
-        self._check_state(("billed",), self.env._("released"))
+        self._check_state(
+            ("billed",),
+            self.env._(
+                "Only a billed one-off charge can be released: %(charge)s is %(state)s."
+            ),
+        )
         for charge in self:
             if charge.move_id.state != "posted":
                 raise UserError(

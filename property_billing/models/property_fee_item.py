@@ -68,7 +68,7 @@ class PropertyFeeItem(models.Model):
     )
     deduction_product_id = fields.Many2one(
         "product.product",
-        string="Deduction Product",
+        string="Kept Part Booked As",
         check_company=True,
         domain="[('type', '=', 'service')]",
         help="For a deposit: the service product whose income account books "

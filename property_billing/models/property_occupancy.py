@@ -63,7 +63,9 @@ class PropertyOccupancy(models.Model):
         action["context"] = {}
         return action
 
-    one_off_charge_ids = fields.One2many("property.charge.one.off", "occupancy_id")
+    one_off_charge_ids = fields.One2many(
+        "property.charge.one.off", "occupancy_id", string="One-off Charge"
+    )
     one_off_charge_count = fields.Integer(
         string="One-off Charges",
         compute="_compute_one_off_charges",

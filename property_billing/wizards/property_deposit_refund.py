@@ -16,7 +16,7 @@ class PropertyDepositRefund(models.TransientModel):
     )
     currency_id = fields.Many2one(related="charge_id.currency_id")
     amount = fields.Monetary(related="charge_id.amount", string="Deposit Amount")
-    amount_kept = fields.Monetary(string="Amount Kept")
+    amount_kept = fields.Monetary(string="Kept from Deposit")
     amount_refunded = fields.Monetary(compute="_compute_amount_refunded")
     reason = fields.Text(string="Reason Kept")
 
