@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
 
@@ -257,3 +257,25 @@ class TestOneOffCharges(FlowGraphMixin, OneOffCase):
                     ),
                     set(),
                 )
+
+
+@tagged("-at_install", "post_install")
+class TestOneOffPortal(HttpCase, OneOffCase):
+    """A one-off invoice is an ordinary property bill of the tenant: it is
+    listed in "My Property Bills" and opens, for its tenant only."""
+
+    def test_one_off_invoice_in_my_property_bills(self):
+        charge = self._charge(item=self.item_deposit)
+        charge.action_confirm()
+        with freeze_time("2026-03-11"):
+            invoice = charge.action_bill_now()
+        self.authenticate("pb_tenant_a", "pb_tenant_a")
+        html = self.url_open("/my/property-bills").text
+        self.assertIn(invoice.name, html)
+        self.assertIn("3,000.00", html)
+        response = self.url_open(f"/my/invoices/{invoice.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.authenticate("pb_tenant_b", "pb_tenant_b")
+        self.assertNotIn(invoice.name, self.url_open("/my/property-bills").text)
+        response = self.url_open(f"/my/invoices/{invoice.id}", allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
