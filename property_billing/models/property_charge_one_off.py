@@ -197,7 +197,7 @@ class PropertyChargeOneOff(models.Model):
     @api.depends("item_id", "occupancy_id")
     def _compute_quantity(self):
         for charge in self:
-            if charge.quantity:
+            if charge.state != "draft":
                 continue
             per_area = (charge.item_id.uom_name or "").strip() in ("m²", "m2", "㎡")
             charge.quantity = (
@@ -584,6 +584,14 @@ class PropertyChargeOneOff(models.Model):
             ),
         )
         for charge in self:
+            if charge.item_kind == "deposit" and charge.paid:
+                raise UserError(
+                    self.env._(
+                        "Deposit %(charge)s is paid: refund it (keeping part "
+                        "of it if need be) instead of releasing its bill.",
+                        charge=charge.display_name,
+                    )
+                )
             if charge.move_id.state != "posted":
                 raise UserError(
                     self.env._(

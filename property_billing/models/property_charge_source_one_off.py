@@ -38,7 +38,7 @@ class PropertyChargeSourceOneOff(models.AbstractModel):
     def _charges(self, run, plan, ctx):
         """One charge per one-off charge of the plan's archive (popped: an
         archive with two plans is charged once)."""
-        ids = ctx[self._name].pop(plan.occupancy_id.id, None)
+        ids = (ctx.get(self._name) or {}).pop(plan.occupancy_id.id, None)
         if not ids:
             return []
         return [
@@ -73,7 +73,7 @@ class PropertyChargeSourceOneOff(models.AbstractModel):
     def _charge_preview_errors(self, run, ctx):
         """Charges waiting for the run whose archive has no running billing
         plan in it (an archive whose plan failed is listed already)."""
-        left = ctx[self._name]
+        left = ctx.get(self._name)
         if not left:
             return []
         planned = (

@@ -116,3 +116,11 @@ class PropertyOccupancy(models.Model):
         action["domain"] = [("occupancy_id", "=", self.id)]
         action["context"] = {"default_occupancy_id": self.id}
         return action
+
+    def action_view_deposits_held(self):
+        action = self.action_view_one_off_charges()
+        action["context"] = {
+            "default_occupancy_id": self.id,
+            "search_default_deposits_held": 1,
+        }
+        return action

@@ -45,6 +45,11 @@ class TestDeposits(OneOffCase):
         self._pay(deposit.move_id)
         self.assertTrue(deposit.paid)
         self.assertEqual(self.occ_office.deposit_held, 3000.0)
+        action = self.occ_office.with_user(self.collector).action_view_deposits_held()
+        held = self.env["property.charge.one.off"].search(
+            action["domain"] + [("paid", "=", True), ("item_kind", "=", "deposit")]
+        )
+        self.assertEqual(held, deposit)
 
     def test_refunded_with_part_kept(self):
         deposit = self._collected()
@@ -141,6 +146,8 @@ class TestDeposits(OneOffCase):
                 manager_deposit.action_refund_deposit(amount_kept=kept, reason=reason)
         with self.assertRaises(UserError):
             deposit.action_refund_deposit()  # a collector
+        with self.assertRaisesRegex(UserError, "refund it"):
+            manager_deposit.action_release()
         self.assertEqual(deposit.state, "billed")
         self.assertEqual(
             self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
