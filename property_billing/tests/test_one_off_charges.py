@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
@@ -70,6 +70,17 @@ class TestOneOffCharges(FlowGraphMixin, OneOffCase):
         self.assertEqual(charge.state, "draft")
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self._charge(quantity=-1)
+
+    def test_access(self):
+        charge = self._charge()
+        with self.assertRaises(AccessError):
+            charge.with_user(self.portal_a).read(["amount"])
+        with self.assertRaises(AccessError):
+            charge.with_user(self.agent).read(["amount"])
+        with self.assertRaises(AccessError):
+            charge.with_user(self.collector).unlink()
+        charge.with_user(self.manager).unlink()
+        self.assertFalse(charge.exists())
 
     def test_recurring_item_refused(self):
         with self.assertRaisesRegex(ValidationError, "billing plan"):
