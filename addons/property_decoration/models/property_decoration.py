@@ -205,11 +205,6 @@ class PropertyDecoration(models.Model):
             "CHECK(area >= 0)",
             "The decorated area cannot be negative.",
         ),
-        (
-            "hours_order",
-            "CHECK(hour_from >= 0 AND hour_to <= 24 AND hour_from < hour_to)",
-            "The working hours must run forward within one day (e.g. 08:00 to 18:00).",
-        ),
     ]
 
     # ------------------------------------------------------------------
@@ -243,7 +238,9 @@ class PropertyDecoration(models.Model):
         charges = self._charges() if self.ids else self.env[CHARGE_MODEL]
         for decoration in self:
             own = charges.filtered(
-                lambda c, d=decoration: c.res_id == d.id and c.state != "cancel"
+                lambda c, d=decoration: (
+                    c.res_id == d.id and c.state not in ("cancel", "released")
+                )
             )
             decoration.charge_count = len(own)
             decoration.charges_paid = all(c.paid for c in own)
@@ -254,8 +251,13 @@ class PropertyDecoration(models.Model):
         unpaid = (
             self.env[CHARGE_MODEL]
             .sudo()
-            .search([("res_model", "=", self._name), ("state", "!=", "cancel")])
-            .filtered(lambda c: not c.paid)
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("state", "not in", ("cancel", "released")),
+                    ("paid", "=", False),
+                ]
+            )
         )
         wanted_paid = (operator == "=") == value
         return [("id", "not in" if wanted_paid else "in", unpaid.mapped("res_id"))]
@@ -321,6 +323,17 @@ class PropertyDecoration(models.Model):
                         end=decoration.date_end,
                         start=decoration.date_start,
                         name=decoration.display_name,
+                    )
+                )
+
+    @api.constrains("hour_from", "hour_to")
+    def _check_hours(self):
+        for decoration in self:
+            if not 0 <= decoration.hour_from < decoration.hour_to <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "The working hours must run forward within one day "
+                        "(e.g. 08:00 to 18:00)."
                     )
                 )
 
@@ -551,20 +564,21 @@ class PropertyDecoration(models.Model):
         self.ensure_one()
         return {
             "occupancy_id": self.occupancy_id.id,
-            "payer_id": self.partner_id.id,
+            "payer_id": self.partner_id.commercial_partner_id.id,
             "item_id": item.id,
             "date": self.approved_date or fields.Date.context_today(self),
             "quantity": quantity,
             "billing": "now",
-            "name": f"{item.name} - {self.name}",
+            "origin_ref": self.name,
             "res_model": self._name,
             "res_id": self.id,
-            "company_id": self.company_id.id,
         }
 
     def _create_charges(self):
         """The management fee (by area or fixed), the other one-off fees and
-        the deposit, each billed at once on its own invoice."""
+        the deposit, priced by their approved standards and each billed at
+        once on its own invoice (a fee whose item needs a billing manager's
+        approval is billed once approved)."""
         Charge = self.env[CHARGE_MODEL].sudo()
         for decoration in self:
             fee, deposit = decoration._fee_items()
@@ -575,20 +589,18 @@ class PropertyDecoration(models.Model):
                         "in the settings before approving decorations."
                     )
                 )
+            area = decoration.area or decoration.unit_id.area
             basis = decoration.company_id.decoration_fee_basis
-            vals_list = [
-                decoration._charge_vals(
-                    fee, fee_quantity(basis, decoration.area or decoration.unit_id.area)
-                )
-            ]
-            vals_list += [
-                decoration._charge_vals(item, 1.0) for item in decoration.extra_item_ids
-            ]
-            vals_list.append(decoration._charge_vals(deposit, 1.0))
-            charges = Charge.create(vals_list)
+            items = [(fee, fee_quantity(basis, area))]
+            items += [(item, 1.0) for item in decoration.extra_item_ids]
+            items.append((deposit, 1.0))
+            charges = Charge.create(
+                [decoration._charge_vals(item, qty) for item, qty in items]
+            )
             charges.action_confirm()
-            for charge in charges:
-                charge.action_bill_now()
+            charges.filtered(lambda c: c.state in ("approved", "to_bill")).with_context(
+                lang=decoration.partner_id.lang or self.env.lang
+            ).action_bill_now()
             decoration.deposit_amount = sum(
                 charges.filtered(lambda c, d=deposit: c.item_id == d).mapped("amount")
             )
@@ -597,7 +609,7 @@ class PropertyDecoration(models.Model):
         self.ensure_one()
         deposit_item = self._fee_items()[1]
         return self._charges().filtered(
-            lambda c: c.item_id == deposit_item and c.state != "cancel"
+            lambda c: c.item_id == deposit_item and c.state in ("billed", "refunded")
         )[:1]
 
     def _on_charges_paid(self):
@@ -808,10 +820,11 @@ class PropertyDecoration(models.Model):
                     lambda v: v.deduction_state == "approved"
                 ).mapped("name")
             )
-            move = deposit.action_refund_deposit(amount_kept=kept, reason=reasons)
-        if not (isinstance(move, models.BaseModel) and move._name == "account.move"):
-            move = self.env["account.move"]
-        self.write({"state": "closed", "refund_move_id": move.id})
+            # as the user: the refund is a billing manager's step
+            move = deposit.with_env(self.env).action_refund_deposit(
+                amount_kept=kept, reason=reasons
+            )
+        self.write({"state": "closed", "refund_move_id": move and move.id})
         template = self.env.ref("property_decoration.mail_template_decoration_refunded")
         self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
@@ -831,7 +844,11 @@ class PropertyDecoration(models.Model):
                         name=decoration.display_name,
                     )
                 )
-            charges.action_cancel()
+            charges.filtered(lambda c: c.state != "billed").action_cancel()
+            # an unpaid invoice is credited (a billing manager's step)
+            charges.filtered(lambda c: c.state == "billed").with_env(
+                self.env
+            ).action_release()
         self.write({"state": "cancel"})
         return True
 
