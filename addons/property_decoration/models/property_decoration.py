@@ -156,7 +156,8 @@ class PropertyDecoration(models.Model):
     deposit_held = fields.Monetary(
         compute="_compute_deposit_held",
         store=True,
-        help="Deposit paid and not yet refunded: a liability.",
+        help="Deposit invoiced and not yet refunded: what the liability "
+        "account holds for this decoration (paid, or still to collect).",
     )
 
     # permit and works
@@ -262,12 +263,12 @@ class PropertyDecoration(models.Model):
         wanted_paid = (operator == "=") == value
         return [("id", "not in" if wanted_paid else "in", unpaid.mapped("res_id"))]
 
-    @api.depends("deposit_amount", "deposit_paid", "state")
+    @api.depends("deposit_amount", "state")
     def _compute_deposit_held(self):
         for decoration in self:
             decoration.deposit_held = (
                 decoration.deposit_amount
-                if decoration.deposit_paid and decoration.state in DEPOSIT_HELD_STATES
+                if decoration.state in DEPOSIT_HELD_STATES
                 else 0.0
             )
 
@@ -601,8 +602,11 @@ class PropertyDecoration(models.Model):
             charges.filtered(lambda c: c.state in ("approved", "to_bill")).with_context(
                 lang=decoration.partner_id.lang or self.env.lang
             ).action_bill_now()
+            # the deposit booked on the liability account (its invoice posted)
             decoration.deposit_amount = sum(
-                charges.filtered(lambda c, d=deposit: c.item_id == d).mapped("amount")
+                charges.filtered(
+                    lambda c, d=deposit: c.item_id == d and c.state == "billed"
+                ).mapped("amount")
             )
 
     def _deposit_charge(self):
@@ -615,6 +619,7 @@ class PropertyDecoration(models.Model):
     def _on_charges_paid(self):
         """A payment reached an invoice of these decorations: note the
         deposit paid, issue the permit once every fee is paid."""
+        self.invalidate_recordset(["charges_paid", "charge_count"])
         for decoration in self:
             deposit = decoration._deposit_charge()
             if deposit.paid and not decoration.deposit_paid:
@@ -643,6 +648,7 @@ class PropertyDecoration(models.Model):
     def action_issue_permit(self):
         self._check_group(DESK_GROUP, self.env._("service desk"))
         self._ensure_states(("fees_due",))
+        self.invalidate_recordset(["charges_paid", "charge_count"])
         for decoration in self:
             if not decoration.charges_paid:
                 raise UserError(
@@ -668,7 +674,7 @@ class PropertyDecoration(models.Model):
                 "property_decoration.action_report_decoration_permit",
                 "property_tenant.document_type_decoration_permit",
                 self.env._("Decoration Permit %s", decoration.name),
-                expiry=decoration.date_end,
+                expiry=max(decoration.date_end, decoration.permit_date),
             )
             decoration.message_post(
                 body=self.env._(
@@ -845,10 +851,10 @@ class PropertyDecoration(models.Model):
                     )
                 )
             charges.filtered(lambda c: c.state != "billed").action_cancel()
-            # an unpaid invoice is credited (a billing manager's step)
-            charges.filtered(lambda c: c.state == "billed").with_env(
-                self.env
-            ).action_release()
+            billed = charges.filtered(lambda c: c.state == "billed")
+            if billed:
+                # an unpaid invoice is credited (a billing manager's step)
+                billed.with_env(self.env).action_release()
         self.write({"state": "cancel"})
         return True
 

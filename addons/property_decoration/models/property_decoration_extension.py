@@ -73,7 +73,10 @@ class PropertyDecorationExtension(models.Model):
     def action_approve(self):
         self._check_supervisor()
         for extension in self:
-            extension.decoration_id.date_end = extension.new_end
+            decoration = extension.decoration_id
+            decoration.date_end = extension.new_end
+            # the permit in the archive is valid until the new end
+            decoration.permit_document_id.sudo().expiry_date = extension.new_end
         self.write({"state": "approved", "decided_by_id": self.env.user.id})
         return True
 

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 
 INSPECTION_KINDS = [("patrol", "Patrol Check"), ("acceptance", "Acceptance")]
 INSPECTION_RESULTS = [("ok", "In Order"), ("issues", "Issues Found")]
@@ -75,7 +75,7 @@ class PropertyDecorationInspection(models.Model):
                 inspection.result == "issues"
                 and not (inspection.findings or "").strip()
             ):
-                raise UserError(
+                raise ValidationError(
                     self.env._("Write the findings of an inspection that found issues.")
                 )
 

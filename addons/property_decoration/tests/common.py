@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -157,6 +159,16 @@ class DecorationCase(TransactionCase):
                 "decoration_waiting_days": 30,
             }
         )
+
+    # the tests' "today": before the planned works of ``_decoration``
+    frozen_day = "2026-03-20"
+
+    def setUp(self):
+        super().setUp()
+        if self.frozen_day:
+            freezer = freeze_time(self.frozen_day)
+            freezer.start()
+            self.addCleanup(freezer.stop)
 
     # ------------------------------------------------------------------
     # Helpers

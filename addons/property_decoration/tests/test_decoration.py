@@ -86,20 +86,29 @@ class TestApplication(DecorationCase):
 
     def test_overlapping_works_on_one_unit_are_refused(self):
         self._decoration()
-        with self.assertRaisesRegex(ValidationError, "cannot overlap"):
+        with (
+            self.assertRaisesRegex(ValidationError, "cannot overlap"),
+            self.cr.savepoint(),
+        ):
             self._decoration(date_start=date(2026, 5, 31), date_end=date(2026, 6, 30))
         # after the first one, on another unit: fine
         self._decoration(date_start=date(2026, 6, 1), date_end=date(2026, 6, 30))
         self._decoration(occupancy=self.occupancy_b)
 
     def test_bad_input(self):
-        with self.assertRaisesRegex(ValidationError, "before its planned start"):
+        with (
+            self.assertRaisesRegex(ValidationError, "before its planned start"),
+            self.cr.savepoint(),
+        ):
             self._decoration(date_start=date(2026, 5, 1), date_end=date(2026, 4, 1))
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self._decoration(
                 worker_ids=[(0, 0, {"name": "Zhou", "id_last_digits": "12a4"})]
             )
-        with self.assertRaisesRegex(ValidationError, "working hours"):
+        with (
+            self.assertRaisesRegex(ValidationError, "working hours"),
+            self.cr.savepoint(),
+        ):
             self._decoration(hour_from=19.0, hour_to=8.0)
 
     def test_access_and_companies(self):

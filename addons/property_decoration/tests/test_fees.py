@@ -81,11 +81,22 @@ class TestFees(DecorationCase):
             date_start=date(2026, 7, 1),
             date_end=date(2026, 7, 31),
         )
-        self._approve(third)  # nothing paid: nothing held
+        self._approve(third)  # invoiced, not paid yet: booked all the same
+        fourth = self._decoration(
+            occupancy=self.occupancy_b,
+            date_start=date(2026, 8, 1),
+            date_end=date(2026, 8, 31),
+            cancel_reason="Tenant gave up",
+        )
+        self._approve(fourth)
+        fourth.with_user(self.manager).action_cancel()  # credited: not held
         self.assertEqual(first.deposit_held, 3000.0)
         self.assertEqual(second.deposit_held, 3000.0)
-        self.assertEqual(third.deposit_held, 0.0)
-        self.assertAlmostEqual(self._deposits_held(), 6000.0)
+        self.assertEqual(third.deposit_held, 3000.0)
+        self.assertEqual(fourth.deposit_held, 0.0)
+        self.assertEqual((first | second).mapped("deposit_paid"), [True, True])
+        self.assertFalse(third.deposit_paid)
+        self.assertAlmostEqual(self._deposits_held(), 9000.0)
         self.assertAlmostEqual(self._liability_balance(), self._deposits_held())
 
     def test_refund_less_approved_deductions_in_one_move(self):

@@ -12,6 +12,8 @@ from .common import DecorationCase
 
 @tagged("post_install", "-at_install")
 class TestPortal(PhoneCase, HttpCase, DecorationCase):
+    frozen_day = None  # the browser runs in real time
+
     def test_routes_are_the_tenants_own(self):
         decoration = self._permitted()
         own = f"/my/decorations/{decoration.id}"

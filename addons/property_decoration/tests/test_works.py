@@ -28,7 +28,7 @@ class TestWorks(DecorationCase):
             decoration.check_ids.item_id & expected, decoration.check_ids.item_id
         )
         self.assertNotIn(inspection.check_ids, decoration.check_ids)
-        with self.assertRaisesRegex(ValidationError, "findings"):
+        with self.assertRaisesRegex(ValidationError, "findings"), self.cr.savepoint():
             inspection.result = "issues"
 
     def test_violation_rectified_through_a_transfer_slip(self):
@@ -65,7 +65,10 @@ class TestWorks(DecorationCase):
     def test_extension_approved_moves_the_end(self):
         decoration = self._in_works()
         Extension = self.env["property.decoration.extension"].with_user(self.agent)
-        with self.assertRaisesRegex(ValidationError, "must be after"):
+        with (
+            self.assertRaisesRegex(ValidationError, "must be after"),
+            self.cr.savepoint(),
+        ):
             Extension.create(
                 {
                     "decoration_id": decoration.id,
@@ -110,7 +113,10 @@ class TestWorks(DecorationCase):
 
     def test_extension_only_during_works(self):
         decoration = self._decoration()
-        with self.assertRaisesRegex(ValidationError, "permitted or under way"):
+        with (
+            self.assertRaisesRegex(ValidationError, "permitted or under way"),
+            self.cr.savepoint(),
+        ):
             self.env["property.decoration.extension"].create(
                 {
                     "decoration_id": decoration.id,
