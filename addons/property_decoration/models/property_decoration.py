@@ -864,6 +864,10 @@ class PropertyDecoration(models.Model):
             self.deposit_amount, [self.deduction_total]
         )
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Decoration Permit %s", self.name).replace("/", "-")
+
     def _permit_qr_data_uri(self):
         """The QR code of the permit: it opens the decoration in the portal."""
         self.ensure_one()

@@ -61,12 +61,18 @@ registry.category("web_tour.tours").add("property_decoration_portal_tour", {
         {
             content: "Planned start",
             trigger: "form#o_property_decoration_form input[name='date_start']",
-            run: "edit 2027-04-01",
+            run(helpers) {
+                helpers.anchor.value = "2027-04-01";
+                helpers.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
         },
         {
             content: "Planned end",
             trigger: "form#o_property_decoration_form input[name='date_end']",
-            run: "edit 2027-04-30",
+            run(helpers) {
+                helpers.anchor.value = "2027-04-30";
+                helpers.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
         },
         {
             content: "Accept the undertakings",
