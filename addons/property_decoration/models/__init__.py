@@ -9,3 +9,4 @@ from . import property_decoration_violation
 from . import property_decoration_extension
 from . import property_occupancy
 from . import account_move
+from . import property_decoration_demo

@@ -689,9 +689,14 @@ class PropertyDecoration(models.Model):
         """Render ``report_ref`` for this decoration and file it in the
         tenant archive (R-ARC-4) as a document of type ``type_ref``."""
         self.ensure_one()
-        content, ext = (
-            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report_ref, self.ids)
-        )
+        Report = self.env["ir.actions.report"].sudo()
+        if self.env.context.get("property_decoration_html_documents"):
+            # the demo is loaded without a web server: wkhtmltopdf could not
+            # fetch the styles, the document is filed as HTML
+            content = Report._render_qweb_html(report_ref, self.ids)[0]
+            ext = "html"
+        else:
+            content, ext = Report._render_qweb_pdf(report_ref, self.ids)
         attachment = (
             self.env["ir.attachment"]
             .sudo()
