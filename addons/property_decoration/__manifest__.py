@@ -35,4 +35,6 @@
             "property_decoration/static/src/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

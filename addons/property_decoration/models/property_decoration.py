@@ -98,9 +98,9 @@ class PropertyDecoration(models.Model):
     contractor_name = fields.Char(string="Contractor", tracking=True)
     contractor_licence = fields.Char(string="Licence No.", tracking=True)
     contractor_person = fields.Char(string="Person in Charge", tracking=True)
-    contractor_phone = fields.Char(string="Contractor Phone", tracking=True)
+    contractor_phone = fields.Char(tracking=True)
     worker_ids = fields.One2many(
-        "property.decoration.worker", "decoration_id", string="Workers", copy=True
+        "property.decoration.worker", "decoration_id", copy=True
     )
 
     # the works

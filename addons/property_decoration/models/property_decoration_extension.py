@@ -29,7 +29,7 @@ class PropertyDecorationExtension(models.Model):
         related="decoration_id.company_id", store=True, index=True
     )
     current_end = fields.Date(related="decoration_id.date_end", string="Current End")
-    new_end = fields.Date(string="New End", required=True, tracking=True)
+    new_end = fields.Date(required=True, tracking=True)
     reason = fields.Text(required=True)
     state = fields.Selection(
         EXTENSION_STATES, required=True, default="draft", tracking=True, copy=False

@@ -40,7 +40,7 @@ class PropertyOccupancy(models.Model):
 
     @api.depends("decoration_ids.state")
     def _compute_completeness(self):
-        super()._compute_completeness()
+        res = super()._compute_completeness()
         for occupancy in self:
             required = occupancy._decoration_required_types()
             if not required:
@@ -58,6 +58,7 @@ class PropertyOccupancy(models.Model):
             names = [occupancy.missing_items] if occupancy.missing_items else []
             names += missing.mapped("name")
             occupancy.missing_items = "\n".join(names) or False
+        return res
 
     def action_view_decorations(self):
         self.ensure_one()

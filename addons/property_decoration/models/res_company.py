@@ -25,6 +25,5 @@ class ResCompany(models.Model):
     )
     decoration_deposit_item_id = fields.Many2one(
         "property.fee.item",
-        string="Decoration Deposit Item",
         domain="[('kind', '=', 'deposit'), ('company_id', '=', id)]",
     )
