@@ -100,7 +100,7 @@ class PropertyDecoration(models.Model):
     contractor_person = fields.Char(string="Person in Charge", tracking=True)
     contractor_phone = fields.Char(tracking=True)
     worker_ids = fields.One2many(
-        "property.decoration.worker", "decoration_id", copy=True
+        "property.decoration.worker", "decoration_id", string="Workers", copy=True
     )
 
     # the works
