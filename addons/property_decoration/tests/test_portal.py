@@ -57,6 +57,7 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
             },
         )
         self.assertEqual(response.status_code, 200)
+        self.assertIn("Choose one of your units.", response.text)
         self.assertFalse(
             self.env["property.decoration"].search(
                 [("contractor_name", "=", "Sneaky Ltd")]
