@@ -244,6 +244,17 @@ PROBES = {
         params=lambda w: {"rating": "1", "comment": "IDOR boring"},
         state=lambda w: w.attended_b.property_rating,
     ),
+    # property_decoration: the tenant's decorations and their permits
+    "/my/decorations/<int:decoration_id>": Probe(
+        "GET",
+        lambda w: f"/my/decorations/{w.decoration_b.id}",
+        secret=lambda w: w.decoration_b.scope,
+    ),
+    "/my/decorations/<int:decoration_id>/permit": Probe(
+        "GET",
+        lambda w: f"/my/decorations/{w.decoration_b.id}/permit",
+        secret=lambda w: w.decoration_b.contractor_name,
+    ),
     # property_billing: published figures and the billing run (staff)
     "/my/shared-costs/<int:cost_id>": Probe(
         "GET",
@@ -303,6 +314,7 @@ class TestPortalIdor(HttpCase):
         cls._parcels()
         cls._community()
         cls._published_figures()
+        cls._decorations()
 
     # ------------------------------------------------------------------
     # fixture
@@ -625,6 +637,24 @@ class TestPortalIdor(HttpCase):
             .with_user(manager)
             .create({"site_id": cls.site_2.id, "period_start": cls.last_month})
         )
+
+    @classmethod
+    def _decorations(cls):
+        cls.decoration_b = cls.env["property.decoration"].create(
+            {
+                "occupancy_id": cls.occupancy_b.id,
+                "contractor_name": "IDOR Builders of B",
+                "contractor_person": "IDOR Foreman",
+                "contractor_phone": "139 0000 0808",
+                "scope": "IDOR secret kitchen works of B",
+                "date_start": cls.today + timedelta(days=10),
+                "date_end": cls.today + timedelta(days=40),
+                "worker_ids": [Command.create({"name": "IDOR Worker B"})],
+            }
+        )
+        # the permit as issued once the fees are paid (the flow is tested in
+        # property_decoration): only the routes' guard is probed here
+        cls.decoration_b.write({"state": "permitted", "permit_date": cls.today})
 
     # ------------------------------------------------------------------
     # helpers
