@@ -49,9 +49,14 @@ class PropertyBillingKey(models.Model):
 
     _sql_constraints = [
         (
+            # a unique index on the keys of everything but one-off charges
+            # (whose charge is their key): an exclusion constraint with "="
+            # is one, and takes a WHERE clause (PostgreSQL 12 and later,
+            # as Odoo 18; "unique nulls not distinct" would need 15)
             "billed_once",
-            "unique nulls not distinct "
-            "(occupancy_id, item_id, period_start, one_off_charge_id)",
+            "exclude using btree "
+            "(occupancy_id with =, item_id with =, period_start with =) "
+            "where (one_off_charge_id is null)",
             "This fee item of this tenant archive is already billed for this period.",
         ),
         (
