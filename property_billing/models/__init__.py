@@ -4,6 +4,8 @@ from . import property_billing_plan
 from . import property_fee_waiver
 from . import property_billing_key
 from . import property_charge_source
+from . import property_charge_source_plan
+from . import property_charge_source_meter
 from . import property_billing_run
 from . import queue_job
 from . import property_site
@@ -14,6 +16,7 @@ from . import account_payment
 from . import account_journal
 from . import account_chart_template
 from . import property_late_fee
+from . import property_charge_source_late_fee
 from . import property_dunning_level
 from . import property_dunning
 from . import property_arrears_report
@@ -22,6 +25,7 @@ from . import property_meter
 from . import property_meter_reading
 from . import property_unit_meter
 from . import property_shared_cost
+from . import property_charge_source_shared_cost
 from . import property_financial_disclosure
 from . import property_billing_demo
 from . import property_payment_import
