@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.utils import month_label
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -30,12 +31,6 @@ RUN_STATES = [
     ("cancel", "Cancelled"),
 ]
 
-LINE_STATES = [
-    ("to_bill", "To Bill"),
-    ("billed", "Billed"),
-    ("duplicate", "Already Billed"),
-    ("skipped", "Skipped"),
-]
 
 # Invoices are created and posted this many at a time: memory stays bounded
 # by the batch, not by the number of tenant archives.
@@ -302,7 +297,7 @@ class PropertyBillingRun(models.Model):
     @api.depends("site_id", "period_start")
     def _compute_display_name(self):
         for run in self:
-            period = run.period_start and run.period_start.strftime("%Y-%m") or ""
+            period = month_label(run.period_start)
             run.display_name = f"{run.name} {run.site_id.code or ''} {period}".strip()
 
     @api.ondelete(at_uninstall=False)
@@ -970,7 +965,9 @@ class PropertyBillingRun(models.Model):
     def _cron_scheduled_runs(self, date_ref=None):
         """For each site billed automatically whose billing day has come:
         preview, generate and (if the site says so) post this month's run.
-        One site per transaction; the cron is called back for the rest."""
+        Every due site in this one call and transaction; the cron's progress
+        is reported after each site.  A large run only queues its batches
+        here (queue_job), so the pass stays short."""
         today = date_ref or fields.Date.context_today(self)
         period = month_start(today)
         sites = self.env["property.site"].search(
@@ -1183,87 +1180,3 @@ class PropertyBillingRun(models.Model):
             "target": "self",
             "url": f"/property_billing/run/{self.id}/preview.xlsx",
         }
-
-
-class PropertyBillingRunLine(models.Model):
-    """One charge of a billing run: what the pre-bill review shows and what
-    becomes an invoice line."""
-
-    _name = "property.billing.run.line"
-    _description = "Billing Run Charge"
-    _order = "run_id, unit_code, item_sequence, id"
-
-    run_id = fields.Many2one(
-        "property.billing.run", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="run_id.currency_id")
-    plan_id = fields.Many2one("property.billing.plan", index=True)
-    occupancy_id = fields.Many2one(
-        "property.occupancy", string="Tenant Archive", required=True, index=True
-    )
-    unit_id = fields.Many2one(related="occupancy_id.unit_id", store=True)
-    unit_code = fields.Char(related="occupancy_id.unit_id.code", store=True)
-    building_id = fields.Many2one(related="occupancy_id.building_id", store=True)
-    payer_id = fields.Many2one("res.partner", required=True, index=True)
-    item_id = fields.Many2one("property.fee.item", string="Fee Item", required=True)
-    item_sequence = fields.Integer(related="item_id.sequence", store=True)
-    standard_id = fields.Many2one("property.fee.standard")
-    period_start = fields.Date(required=True, help="Start of the billed cycle.")
-    billed_start = fields.Date(string="From", required=True)
-    billed_end = fields.Date(string="To", required=True)
-    name = fields.Char(string="Label", required=True)
-    quantity = fields.Float(digits="Product Unit of Measure")
-    price_unit = fields.Float(digits="Product Price")
-    discount = fields.Float(string="Waived (%)", digits="Discount")
-    amount = fields.Monetary(compute="_compute_amount", store=True)
-    warning = fields.Text()
-    state = fields.Selection(
-        LINE_STATES,
-        default="to_bill",
-        required=True,
-        index=True,
-    )
-    move_line_id = fields.Many2one(
-        "account.move.line", readonly=True, index="btree_not_null"
-    )
-    move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
-    source_ref = fields.Char(
-        help="What the charge comes from, when not from the billing plan "
-        "(e.g. a shared cost or an overdue invoice)."
-    )
-
-    @api.depends("quantity", "price_unit", "discount", "currency_id")
-    def _compute_amount(self):
-        for line in self:
-            amount = line.quantity * line.price_unit * (1 - line.discount / 100.0)
-            line.amount = (
-                line.currency_id.round(amount) if line.currency_id else round(amount, 2)
-            )
-
-    late_fee_ids = fields.One2many(
-        "property.late.fee", "run_line_id", string="Late Fee Detail"
-    )
-
-    shared_cost_line_id = fields.Many2one(
-        "property.shared.cost.line",
-        string="Shared Cost Share",
-        index="btree_not_null",
-        ondelete="set null",
-    )
-
-
-class PropertyBillingRunError(models.Model):
-    _name = "property.billing.run.error"
-    _description = "Billing Run Error"
-    _order = "run_id, id"
-
-    run_id = fields.Many2one(
-        "property.billing.run", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
-    plan_id = fields.Many2one("property.billing.plan")
-    occupancy_id = fields.Many2one("property.occupancy", string="Tenant Archive")
-    unit_id = fields.Many2one(related="occupancy_id.unit_id")
-    move_id = fields.Many2one("account.move", string="Invoice")
-    message = fields.Text(required=True)
