@@ -493,43 +493,16 @@ class PropertyBillingRun(models.Model):
             run.error_ids.unlink()
             plans = self.env["property.billing.plan"].search(run._plan_domain())
             ctx = run._charge_context()
-            Waiver = self.env["property.fee.waiver"]
-            waivers = defaultdict(list)
-            for waiver in Waiver.search(
-                [
-                    ("site_id", "=", run.site_id.id),
-                    ("state", "=", "approved"),
-                    ("date_to", ">=", add_months(run.period_start, -12)),
-                ]
-            ):
-                waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
+            waivers = run._approved_waivers()
             error_vals = []
             for batch_start in range(0, len(plans), GENERATE_BATCH):
                 batch = plans[batch_start : batch_start + GENERATE_BATCH]
                 billed = run._billed_keys(batch.occupancy_id)
                 line_vals = []
                 for plan in batch:
-                    try:
-                        with self.env.cr.savepoint():
-                            # labels in the payer's language: they are
-                            # printed on the payer's bill
-                            charges = run.with_context(
-                                lang=plan.payer_id.lang or run.env.lang
-                            )._collect_charges(plan, ctx)
-                    except (UserError, ValidationError) as error:
-                        # a tenant archive's own data error: listed among the
-                        # run's errors, the other archives go on.  The error
-                        # is the billing user's to read: in their language,
-                        # not the payer's.  Anything else (a database error,
-                        # a bug) is not the tenant's: it stops the preview.
-                        error_vals.append(
-                            run._error_vals(
-                                plan, run._error_in_user_language(plan, ctx, error)
-                            )
-                        )
-                        continue
-                    for charge in charges:
-                        line_vals.append(run._line_vals(plan, charge, billed, waivers))
+                    line_vals += run._preview_plan(
+                        plan, ctx, billed, waivers, error_vals
+                    )
                 # a batch of lines at a time, then out of memory: the
                 # preview's memory does not grow with the number of plans
                 self.env["property.billing.run.line"].create(line_vals)
@@ -554,6 +527,42 @@ class PropertyBillingRun(models.Model):
                 }
             )
         return True
+
+    def _approved_waivers(self):
+        """``{(occupancy id, item id): [waivers]}`` of the site's approved
+        waivers that may still reduce a charge of the run."""
+        self.ensure_one()
+        waivers = defaultdict(list)
+        for waiver in self.env["property.fee.waiver"].search(
+            [
+                ("site_id", "=", self.site_id.id),
+                ("state", "=", "approved"),
+                ("date_to", ">=", add_months(self.period_start, -12)),
+            ]
+        ):
+            waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
+        return waivers
+
+    def _preview_plan(self, plan, ctx, billed, waivers, error_vals):
+        """The values of the run lines of ``plan``'s charges.  A tenant
+        archive's own data error (UserError, ValidationError) gives no line:
+        its values are added to ``error_vals`` and the other archives go
+        on.  The error is the billing user's to read: in their language, not
+        the payer's.  Anything else (a database error, a bug) is not the
+        tenant's: it stops the preview."""
+        try:
+            with self.env.cr.savepoint():
+                # labels in the payer's language: they are printed on the
+                # payer's bill
+                charges = self.with_context(
+                    lang=plan.payer_id.lang or self.env.lang
+                )._collect_charges(plan, ctx)
+        except (UserError, ValidationError) as error:
+            error_vals.append(
+                self._error_vals(plan, self._error_in_user_language(plan, ctx, error))
+            )
+            return []
+        return [self._line_vals(plan, charge, billed, waivers) for charge in charges]
 
     def _billed_keys(self, occupancies):
         keys = self.env["property.billing.key"].search_fetch(
