@@ -19,7 +19,6 @@ from ..billing import (
     month_end,
     month_start,
 )
-from .property_meter import CACHE_KEY, ConsumptionCache
 
 RUN_STATES = [
     ("draft", "Draft"),
@@ -436,10 +435,7 @@ class PropertyBillingRun(models.Model):
 
     def action_preview(self):
         """Compute every billing plan's charges into the run's lines (the
-        pre-bill review).  One meter-consumption cache serves the whole
-        preview: meters are loaded a site at a time, not a unit at a time."""
-        if not isinstance(self.env.context.get(CACHE_KEY), ConsumptionCache):
-            return self.with_context(**{CACHE_KEY: ConsumptionCache()}).action_preview()
+        pre-bill review)."""
         return self._preview()
 
     def _create_invoices(self, groups):

@@ -1,6 +1,7 @@
 from odoo import models
 
 from ..billing import tiered_amount
+from .property_meter import CACHE_KEY, ConsumptionCache
 
 
 class PropertyChargeSourceMeter(models.AbstractModel):
@@ -8,13 +9,16 @@ class PropertyChargeSourceMeter(models.AbstractModel):
     billing plan, for the consumption of the unit's meters in the run's
     month (within the plan's dates), at the approved standard's rate or
     tiers.  A consumption that cannot be read is previewed with its warning
-    and not billed.  The preview's consumption cache (``action_preview``)
-    loads the meters a site at a time."""
+    and not billed.  One consumption cache serves the whole run: meters are
+    loaded a site at a time, not a unit at a time."""
 
     _name = "property.charge.source.meter"
     _inherit = "property.charge.source"
     _description = "Billing Run Charges: Meter Consumption"
     _charge_sequence = 20
+
+    def _charge_context(self, run, ctx):
+        return ConsumptionCache()
 
     def _charges(self, run, plan, ctx):
         start = max(run.period_start, plan.date_start)
@@ -33,9 +37,10 @@ class PropertyChargeSourceMeter(models.AbstractModel):
         occupancy = plan.occupancy_id
         unit = occupancy.unit_id
         standard = run._standard(ctx, item, occupancy, end)
-        usage = self.env["property.meter"]._billing_consumption(
-            unit, item.meter_type, start, end
-        )
+        Meter = self.env["property.meter"]
+        if isinstance(ctx.get(self._name), ConsumptionCache):
+            Meter = Meter.with_context(**{CACHE_KEY: ctx[self._name]})
+        usage = Meter._billing_consumption(unit, item.meter_type, start, end)
         warnings = list(usage.get("warnings") or [])
         quantity = usage.get("quantity") or 0.0
         charge = {
