@@ -36,9 +36,9 @@ their average is zero), or when it is zero on a unit occupied on the
 reading's date.
 """
 
-import datetime
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from odoo.addons.property_tenant.utils import parse_date as parse_cell_date
 
 from .billing import to_decimal
 
@@ -128,7 +128,6 @@ def anomaly(consumption, history, factor, count, occupied):
 # ----------------------------------------------------------------------
 TRUE_WORDS = {"1", "y", "yes", "true", "x", "✓", "√", "是", "翻表", "rollover"}
 FALSE_WORDS = {"", "0", "n", "no", "false", "否", "-"}
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
 def parse_number(cell):
@@ -153,20 +152,13 @@ def parse_number(cell):
 
 
 def parse_date(cell):
-    """A reading date from a cell (a date, a datetime or text in one of
-    ``DATE_FORMATS``); ``ValueError`` otherwise."""
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
-    text = str(cell or "").strip().translate(_FULL_WIDTH)
-    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", text)
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(cell)
+    """A reading date from a cell (see
+    :func:`~odoo.addons.property_tenant.utils.parse_date`); ``ValueError``
+    when it is not a date."""
+    day = parse_cell_date(cell)
+    if day is None:
+        raise ValueError(cell)
+    return day
 
 
 def parse_flag(cell):
@@ -184,12 +176,6 @@ def parse_flag(cell):
     if text in FALSE_WORDS:
         return False
     raise ValueError(cell)
-
-
-def normalize_header(cell):
-    """A column title reduced for matching: lower case, no spaces,
-    underscores or punctuation."""
-    return re.sub(r"[\s_\-:：()（）*]+", "", str(cell or "").strip().lower())
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－／", "0123456789.,-/")

@@ -44,11 +44,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from odoo.addons.property_tenant.utils import normalize_header, parse_date
+
+from .billing import CENT, cents
 
 HEADER_SCAN_ROWS = 40
-CENT = Decimal("0.01")
 
 # Column names per field, most specific first (compared after
 # :func:`normalize_header`).  "memo" collects every column it finds.
@@ -267,10 +269,6 @@ OUTGOING = {
 EMPTY_MARKS = {"/", "-", "--", "—", "n/a"}
 
 _SPACES = re.compile(r"\s+")
-# a trailing remark in brackets: 金额（元）, 收入金额（+元）, 借方发生额（支取）
-_UNIT = re.compile(r"\([^()]*\)$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
 
@@ -282,15 +280,6 @@ class PaymentFileError(Exception):
         super().__init__(code, detail)
         self.code = code
         self.detail = detail
-
-
-def normalize_header(text):
-    """A header cell compared without width, case, spaces or a trailing
-    remark in brackets: full width ``金额（元）``, ``金额(元)`` and
-    ``收入金额（+元）`` are ``金额`` and ``收入金额``."""
-    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    text = _SPACES.sub("", text.lstrip("\ufeff"))
-    return _UNIT.sub("", text).strip(":：")
 
 
 _HEADERS = {
@@ -339,28 +328,6 @@ def find_header(rows):
     raise PaymentFileError("no_header")
 
 
-def parse_date(value):
-    """A cell as a date (datetime, date, Excel serial number or text such
-    as ``2026-03-05 14:22``, ``2026/3/5``, ``2026年3月5日``, ``20260305``),
-    or ``None``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 < value < 80000:  # an Excel serial day (1954-2119)
-            return date(1899, 12, 30) + timedelta(days=int(value))
-        value = cell_text(value)
-    text = unicodedata.normalize("NFKC", cell_text(value))
-    match = _DATE.match(text) or _DATE_COMPACT.match(text)
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
 def parse_amount(value):
     """A cell as a Decimal to the cent (``¥1,234.50``, ``1234.5元``,
     ``(12.00)`` for a negative amount), ``None`` when empty, or raise
@@ -368,7 +335,7 @@ def parse_amount(value):
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return cents(value)
     text = unicodedata.normalize("NFKC", cell_text(value))
     if not text:
         return None
@@ -565,7 +532,8 @@ def _norm(text):
 
 
 def fingerprints(journal_id, records):
-    """The fingerprint of each record, in order (see the module notes)."""
+    """The fingerprint of each record, in order (see "Fingerprint rule"
+    in this module's docstring)."""
     seen = {}
     result = []
     for record in records:

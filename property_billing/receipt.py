@@ -1,12 +1,16 @@
 """Pure helpers of the counter receipt (收据) and of the tenant's bills.
 
-Plain values in, plain values out: no Odoo import, tested directly in
-``tests/test_receipt_amounts.py``.
+Plain values in, plain values out: nothing of the Odoo framework, tested
+directly in ``tests/test_receipt_amounts.py``.
 """
 
 import calendar
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from odoo.addons.property_tenant.utils import month_label
+
+from .billing import cents as to_cent
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 # units of the four positions inside a group of four digits
@@ -15,7 +19,6 @@ POSITION_UNITS = ("", "拾", "佰", "仟")
 GROUP_UNITS = ("", "万", "亿")
 # the largest amount written by rmb_capitals: below one trillion (万亿)
 MAX_AMOUNT = Decimal("999999999999.99")
-CENT = Decimal("0.01")
 
 
 def rmb_capitals(amount):
@@ -34,7 +37,7 @@ def rmb_capitals(amount):
     A negative amount is prefixed with 负.  Amounts of a trillion yuan or
     more raise ``ValueError``.
     """
-    value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = to_cent(amount)
     if value < 0:
         return "负" + rmb_capitals(-value)
     if value > MAX_AMOUNT:
@@ -96,8 +99,7 @@ def period_label(date_from, date_to):
     if not date_to or date_to == date_from:
         return date_from.isoformat()
     if date_from.day == 1 and date_to.day == _month_length(date_to):
-        first = f"{date_from.year:04d}-{date_from.month:02d}"
-        last = f"{date_to.year:04d}-{date_to.month:02d}"
+        first, last = month_label(date_from), month_label(date_to)
         return first if first == last else f"{first} ~ {last}"
     return f"{date_from.isoformat()} ~ {date_to.isoformat()}"
 

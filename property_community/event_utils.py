@@ -1,6 +1,8 @@
 """Pure figures of community events (R-COM-2): attendee age groups,
 rates and budget variance. Plain values in, plain values out."""
 
+from odoo.addons.property_tenant.utils import kpi_percent
+
 CHILD_MAX_AGE = 13  # up to and including 13: a child (儿童)
 ELDERLY_MIN_AGE = 60  # from 60: an elderly resident (老年人)
 
@@ -27,9 +29,7 @@ def attendee_group(birth_year, event_year):
 def rate_percent(part, whole):
     """``part`` of ``whole`` in percent, rounded to 2 decimals; 0 when there
     is nothing to measure."""
-    if not whole:
-        return 0.0
-    return round(100.0 * part / whole, 2)
+    return kpi_percent(part, whole) or 0.0
 
 
 def cost_variance(budget, actual):

@@ -1,12 +1,29 @@
-"""Pure date and percentage rules of the tenant archive.
+"""Pure date and percentage rules of the tenant archive, and the small
+helpers every app of the suite shares (percent with "no value", month
+labels, dates and column titles of imported files).
 
 They take plain values so that they can be tested without a database; the
 models call them and stay the only place where each rule is applied.
 """
 
-from datetime import date
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+
+# a date written year first: 2026-03-05, 2026/3/5, 2026.03.05, 2026年3月5日,
+# followed by anything (a time)
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)")
+# an Excel serial day between these (1954-2119) is read as a date
+_EXCEL_DAYS = (20000, 80000)
+_EXCEL_EPOCH = date(1899, 12, 30)
+# a trailing remark in brackets: 金额（元）, 收入金额（+元）, 借方发生额（支取）
+_TITLE_REMARK = re.compile(r"\([^()]*\)$")
+# what a column title is compared without: spaces, underscores, dashes,
+# colons, brackets and the required mark
+_TITLE_MARKS = re.compile(r"[\s_\-:()*]+")
 
 
 def periods_overlap(start_a, end_a, start_b, end_b):
@@ -43,6 +60,51 @@ def kpi_percent(numerator, denominator):
     if not denominator:
         return None
     return round(100.0 * numerator / denominator, 2)
+
+
+def month_label(day):
+    """The month of ``day`` as the suite writes it on bills, reports and
+    exports: ``2026-03``; ``""`` without a day."""
+    if not day:
+        return ""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_date(value):
+    """A cell of an imported file (csv, xlsx, a bank's export) as a date:
+    a date or datetime, an Excel serial day, or text written year first
+    (``2026-03-05 14:22``, ``2026/3/5``, ``2026.03.05``, ``2026年3月5日``,
+    ``20260305``, full-width digits too, a leading backtick or quote of an
+    export ignored); ``None`` when it is not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if _EXCEL_DAYS[0] < value < _EXCEL_DAYS[1]:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+    text = "" if value is None else str(value).strip().strip("`'").strip()
+    text = unicodedata.normalize("NFKC", text)
+    match = _DATE.match(text) or _DATE_COMPACT.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def normalize_header(text):
+    """A column title of an imported file as it is compared: without
+    width, case, spaces, underscores, dashes, colons, the required mark
+    ``*`` or a trailing remark in brackets, so that ``金额（元）``,
+    ``金额(元)`` and ``金额`` are one title, ``Meter_No`` is ``meterno``
+    and ``收入金额（+元）`` is ``收入金额``."""
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    text = re.sub(r"\s+", "", text.lstrip("\ufeff"))
+    return _TITLE_MARKS.sub("", _TITLE_REMARK.sub("", text))
 
 
 def completeness_percent(satisfied, required):

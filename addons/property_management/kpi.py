@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from odoo.addons.property_tenant.utils import (  # noqa: F401 - one rule, one source
     KPI_TARGETS,
     kpi_percent,
+    month_label,
 )
 
 # The five KPIs of the seed, in the order of the dashboard (targets:
@@ -47,7 +48,7 @@ def period_label(period, start):
         return f"{start.year}"
     if period == "quarter":
         return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
+    return month_label(start)
 
 
 def trend_periods(period, day, count):

@@ -30,6 +30,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.property_tenant.utils import month_label
 
 from ..billing import month_end
 from ..receipt import period_label
@@ -124,7 +125,7 @@ class PropertyBillingPortal(CustomerPortal):
     @staticmethod
     def _property_line_period_key(line):
         start = line.property_period_start or line.move_id.property_period_start
-        return f"{start.year:04d}-{start.month:02d}" if start else ""
+        return month_label(start)
 
     def _property_bill_options(self, bill_ids):
         """The tenant's units and billing months, for the filters."""

@@ -2,33 +2,23 @@ import io
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
 
 import psycopg2
 from psycopg2 import errors as pg_errors
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
 
 from odoo.addons.property_tenant.spreadsheet import new_workbook
+from odoo.addons.property_tenant.utils import month_label
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..billing import (
     add_months,
-    apportion,
-    clip,
-    cycle_bounds,
-    days_late,
-    late_fee,
     month_end,
     month_start,
-    prorate,
-    tiered_amount,
-    to_decimal,
 )
-from .property_meter import CACHE_KEY, ConsumptionCache
 
 RUN_STATES = [
     ("draft", "Draft"),
@@ -40,12 +30,6 @@ RUN_STATES = [
     ("cancel", "Cancelled"),
 ]
 
-LINE_STATES = [
-    ("to_bill", "To Bill"),
-    ("billed", "Billed"),
-    ("duplicate", "Already Billed"),
-    ("skipped", "Skipped"),
-]
 
 # Invoices are created and posted this many at a time: memory stays bounded
 # by the batch, not by the number of tenant archives.
@@ -160,6 +144,8 @@ class PropertyBillingRun(models.Model):
     error_count = fields.Integer(compute="_compute_figures")
     invoice_count = fields.Integer(compute="_compute_figures")
     amount_total = fields.Monetary(compute="_compute_figures")
+    late_fee_ids = fields.One2many("property.late.fee", "run_id", string="Late Fees")
+    late_fee_count = fields.Integer(compute="_compute_late_fee_count")
 
     _sql_constraints = [
         (
@@ -298,10 +284,19 @@ class PropertyBillingRun(models.Model):
         for run in self:
             run.job_count, run.job_failed_count = counts[run.id]
 
+    def _compute_late_fee_count(self):
+        counts = dict(
+            self.env["property.late.fee"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        for run in self:
+            run.late_fee_count = counts.get(run, 0)
+
     @api.depends("site_id", "period_start")
     def _compute_display_name(self):
         for run in self:
-            period = run.period_start and run.period_start.strftime("%Y-%m") or ""
+            period = month_label(run.period_start)
             run.display_name = f"{run.name} {run.site_id.code or ''} {period}".strip()
 
     @api.ondelete(at_uninstall=False)
@@ -329,15 +324,6 @@ class PropertyBillingRun(models.Model):
             ("date_end", ">=", add_months(self.period_start, -12)),
         ]
 
-    def _plan_charge_context(self):
-        """What every charge of the run looks up, loaded once per run."""
-        self.ensure_one()
-        return {
-            "standards": self.env["property.fee.standard"]._standards_by_item(
-                self.site_id
-            ),
-        }
-
     def _standard(self, ctx, item, occupancy, on_date):
         standard = self.env["property.fee.standard"]._pick(
             ctx["standards"].get(item.id, []),
@@ -356,27 +342,6 @@ class PropertyBillingRun(models.Model):
                 )
             )
         return standard
-
-    def _cycle_range(self, plan):
-        """``(cycle start, billed start, billed end)`` of ``plan`` billed by
-        this run, or ``None``.  In advance, a run bills the cycle whose
-        billed range starts in its month; in arrears, the cycle whose billed
-        range ends in its month.  The billed range is the cycle clipped to
-        the plan's (and so the tenant's) dates."""
-        self.ensure_one()
-        if plan.timing == "advance":
-            cycle_start, cycle_end = cycle_bounds(self.period_start, plan.cycle)
-            billed = clip(cycle_start, cycle_end, plan.date_start, plan.date_end)
-            if billed and month_start(billed[0]) == self.period_start:
-                return cycle_start, billed[0], billed[1]
-            return None
-        # in arrears: the cycle containing the run's month, or the earlier
-        # cycle cut short by the end of the plan
-        cycle_start, cycle_end = cycle_bounds(self.period_start, plan.cycle)
-        billed = clip(cycle_start, cycle_end, plan.date_start, plan.date_end)
-        if billed and month_start(billed[1]) == self.period_start:
-            return cycle_start, billed[0], billed[1]
-        return None
 
     def _error_in_user_language(self, plan, ctx, error):
         """``error``, raised while collecting ``plan``'s charges in the
@@ -399,127 +364,19 @@ class PropertyBillingRun(models.Model):
         label = f"{name} {unit.code} {start:%Y-%m-%d}~{end:%Y-%m-%d}"
         return f"{label} ({detail})" if detail else label
 
-    def _collect_plan_charges(self, plan, ctx):
-        """The charges of one billing plan for this run, as a list of dicts
-        (see the module's design notes); raise to fail the plan's tenant
-        archive as a whole.  Other charges (shared costs, late fees) are
-        added by overriding this method."""
-        self.ensure_one()
-        occupancy = plan.occupancy_id
-        unit = occupancy.unit_id
-        charges = []
-        cycle = None
-        for line in plan.line_ids:
-            item = line.item_id
-            if item.kind in ("area", "fixed"):
-                cycle = cycle or self._cycle_range(plan) or False
-                if not cycle:
-                    continue
-                cycle_start, start, end = cycle
-                quantity = line.quantity or (unit.area if item.kind == "area" else 1.0)
-
-                def monthly(day, item=item, quantity=quantity):
-                    return quantity * self._standard(ctx, item, occupancy, day).rate
-
-                first_standard = self._standard(ctx, item, occupancy, start)
-                changes = any(
-                    s.date_from > start and s.date_from <= end
-                    for s in ctx["standards"].get(item.id, [])
-                )
-                if changes:
-                    amount = prorate(None, start, end, rate_on=monthly)
-                else:
-                    amount = prorate(quantity * first_standard.rate, start, end)
-                detail = (
-                    self.env._(
-                        "%(quantity)s m² × %(rate)s",
-                        quantity=float_round(quantity, 2),
-                        rate=first_standard.rate,
-                    )
-                    if item.kind == "area"
-                    else None
-                )
-                charges.append(
-                    {
-                        "plan": plan,
-                        "item": item,
-                        "standard": first_standard,
-                        "period_start": cycle_start,
-                        "billed_start": start,
-                        "billed_end": end,
-                        "quantity": 1.0,
-                        "price_unit": float(amount),
-                        "name": self._label(item, unit, start, end, detail),
-                        "warning": False,
-                    }
-                )
-            elif item.kind == "metered":
-                start = max(self.period_start, plan.date_start)
-                end = min(self.period_end, plan.date_end or self.period_end)
-                if start > end:
-                    continue
-                standard = self._standard(ctx, item, occupancy, end)
-                usage = self.env["property.meter"]._billing_consumption(
-                    unit, item.meter_type, start, end
-                )
-                warnings = list(usage.get("warnings") or [])
-                quantity = usage.get("quantity") or 0.0
-                if usage.get("missing"):
-                    charges.append(
-                        {
-                            "plan": plan,
-                            "item": item,
-                            "standard": standard,
-                            "period_start": self.period_start,
-                            "billed_start": start,
-                            "billed_end": end,
-                            "quantity": 0.0,
-                            "price_unit": 0.0,
-                            "name": self._label(item, unit, start, end),
-                            "warning": "\n".join(warnings),
-                            "skip": True,
-                        }
-                    )
-                    continue
-                if standard.tier_ids:
-                    price_unit, qty = (
-                        float(tiered_amount(quantity, standard._tiers())),
-                        1.0,
-                    )
-                    detail = self.env._(
-                        "%(quantity)s %(uom)s, tiered",
-                        quantity=quantity,
-                        uom=item.uom_name or "",
-                    )
-                else:
-                    price_unit, qty = standard.rate, quantity
-                    detail = None
-                charges.append(
-                    {
-                        "plan": plan,
-                        "item": item,
-                        "standard": standard,
-                        "period_start": self.period_start,
-                        "billed_start": start,
-                        "billed_end": end,
-                        "quantity": qty,
-                        "price_unit": price_unit,
-                        "name": self._label(item, unit, start, end, detail),
-                        "warning": "\n".join(warnings) or False,
-                        "reading_ids": usage.get("reading_ids"),
-                    }
-                )
-        return charges
-
     # ------------------------------------------------------------------
-    # Where the charges of a run come from: the billing plans, the shared
-    # costs (公摊) and the late fees (滞纳金)
+    # Where the charges of a run come from: every installed charge source
+    # (property.charge.source), in order
     # ------------------------------------------------------------------
     def _charge_context(self):
-        """What every charge of the run looks up, loaded once per run."""
-        ctx = self._plan_charge_context()
-        ctx["shared_cost_lines"] = self._unbilled_shared_cost_lines()
-        ctx["late_fees"] = self._late_fee_context(ctx)
+        """What every charge of the run looks up, loaded once per run: the
+        approved fee standards of the site, then each source's own."""
+        self.ensure_one()
+        ctx = {
+            "standards": self.env["property.fee.standard"]._standards_by_item(
+                self.site_id
+            ),
+        }
         for source in self._charge_sources():
             ctx[source._name] = source._charge_context(self, ctx)
         return ctx
@@ -528,46 +385,67 @@ class PropertyBillingRun(models.Model):
         return self.env["property.charge.source"]._charge_sources()
 
     def _collect_charges(self, plan, ctx):
-        """The charges of one billing plan for this run, as a list of dicts
-        (see ``_collect_plan_charges``); raise to fail the plan's tenant
-        archive as a whole."""
-        return (
-            self._collect_plan_charges(plan, ctx)
-            + self._shared_cost_charges(plan, ctx)
-            + self._late_fee_charges(plan, ctx)
-            + [
-                charge
-                for source in self._charge_sources()
-                for charge in source._charges(self, plan, ctx)
-            ]
-        )
+        """The charges of one billing plan's tenant archive for this run,
+        as a list of dicts (see ``property.charge.source``), from every
+        source in order; raise to fail the archive as a whole."""
+        return [
+            charge
+            for source in self._charge_sources()
+            for charge in source._charges(self, plan, ctx)
+        ]
 
     def _line_vals(self, plan, charge, billed, waivers):
-        vals = self._plan_line_vals(plan, charge, billed, waivers)
-        if charge.get("shared_cost_line"):
-            vals["shared_cost_line_id"] = charge["shared_cost_line"].id
-        if charge.get("late_fees"):
-            vals["late_fee_ids"] = [Command.create(d) for d in charge["late_fees"]]
+        """The values of the run line of ``charge``: "already billed" when
+        its billed-period key exists, "skipped" when previewed only, the
+        approved waivers of its archive and item as the discount."""
+        occupancy = plan.occupancy_id
+        item = charge["item"]
+        key = (occupancy.id, item.id, charge["period_start"])
+        discount = self.env["property.fee.waiver"]._waived_percent(
+            waivers.get((occupancy.id, item.id), []),
+            charge["billed_start"],
+            charge["billed_end"],
+        )
+        state = "to_bill"
+        if key in billed:
+            state = "duplicate"
+        elif charge.get("skip"):
+            state = "skipped"
+        vals = {
+            "run_id": self.id,
+            "plan_id": plan.id,
+            "occupancy_id": occupancy.id,
+            "payer_id": plan.payer_id.id,
+            "item_id": item.id,
+            "standard_id": charge["standard"].id,
+            "period_start": charge["period_start"],
+            "billed_start": charge["billed_start"],
+            "billed_end": charge["billed_end"],
+            "name": charge["name"],
+            "quantity": charge["quantity"],
+            "price_unit": charge["price_unit"],
+            "discount": discount,
+            "warning": charge.get("warning") or False,
+            "state": state,
+            "source_ref": charge.get("source_ref") or False,
+        }
         for source in self._charge_sources():
             source._charge_line_vals(self, charge, vals)
         return vals
 
     def action_preview(self):
         """Compute every billing plan's charges into the run's lines (the
-        pre-bill review).  One meter-consumption cache serves the whole
-        preview: meters are loaded a site at a time, not a unit at a time."""
-        if not isinstance(self.env.context.get(CACHE_KEY), ConsumptionCache):
-            return self.with_context(**{CACHE_KEY: ConsumptionCache()}).action_preview()
-        self._preview()
-        self._shared_cost_orphan_errors()
-        return True
+        pre-bill review)."""
+        return self._preview()
 
     def _create_invoices(self, groups):
+        """Invoices of ``groups`` of ``(payer, line ids)``; every source
+        first drops what it no longer lets bill, then links its records to
+        the invoices."""
         groups = self._billable_groups(groups)
         if not groups:
             return self.env["account.move"]
         moves = self._create_plan_invoices(groups)
-        self._link_shared_cost_keys(moves)
         for source in self._charge_sources():
             source._charge_invoiced(self, moves)
         return moves
@@ -611,55 +489,33 @@ class PropertyBillingRun(models.Model):
             run.error_ids.unlink()
             plans = self.env["property.billing.plan"].search(run._plan_domain())
             ctx = run._charge_context()
-            Waiver = self.env["property.fee.waiver"]
-            waivers = defaultdict(list)
-            for waiver in Waiver.search(
-                [
-                    ("site_id", "=", run.site_id.id),
-                    ("state", "=", "approved"),
-                    ("date_to", ">=", add_months(run.period_start, -12)),
-                ]
-            ):
-                waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
+            waivers = run._approved_waivers()
             error_vals = []
             for batch_start in range(0, len(plans), GENERATE_BATCH):
                 batch = plans[batch_start : batch_start + GENERATE_BATCH]
                 billed = run._billed_keys(batch.occupancy_id)
                 line_vals = []
                 for plan in batch:
-                    try:
-                        with self.env.cr.savepoint():
-                            # labels in the payer's language: they are
-                            # printed on the payer's bill
-                            charges = run.with_context(
-                                lang=plan.payer_id.lang or run.env.lang
-                            )._collect_charges(plan, ctx)
-                    except (UserError, ValidationError) as error:
-                        # a tenant archive's own data error: listed among the
-                        # run's errors, the other archives go on.  The error
-                        # is the billing user's to read: in their language,
-                        # not the payer's.  Anything else (a database error,
-                        # a bug) is not the tenant's: it stops the preview.
-                        error_vals.append(
-                            run._error_vals(
-                                plan, run._error_in_user_language(plan, ctx, error)
-                            )
-                        )
-                        continue
-                    for charge in charges:
-                        line_vals.append(run._line_vals(plan, charge, billed, waivers))
+                    line_vals += run._preview_plan(
+                        plan, ctx, billed, waivers, error_vals
+                    )
                 # a batch of lines at a time, then out of memory: the
                 # preview's memory does not grow with the number of plans
                 self.env["property.billing.run.line"].create(line_vals)
                 self.env.flush_all()
                 self.env.invalidate_all()
-            # what a source has to bill and no plan of the run took
-            error_vals += [
-                vals
-                for source in run._charge_sources()
-                for vals in source._charge_preview_errors(run, ctx)
-            ]
             self.env["property.billing.run.error"].create(error_vals)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            # what a source has to bill and no plan of the run took (its
+            # archive has neither a line nor an error in the run)
+            self.env["property.billing.run.error"].create(
+                [
+                    vals
+                    for source in run._charge_sources()
+                    for vals in source._charge_preview_errors(run, ctx)
+                ]
+            )
             run.write(
                 {
                     "state": "previewed",
@@ -667,6 +523,42 @@ class PropertyBillingRun(models.Model):
                 }
             )
         return True
+
+    def _approved_waivers(self):
+        """``{(occupancy id, item id): [waivers]}`` of the site's approved
+        waivers that may still reduce a charge of the run."""
+        self.ensure_one()
+        waivers = defaultdict(list)
+        for waiver in self.env["property.fee.waiver"].search(
+            [
+                ("site_id", "=", self.site_id.id),
+                ("state", "=", "approved"),
+                ("date_to", ">=", add_months(self.period_start, -12)),
+            ]
+        ):
+            waivers[waiver.occupancy_id.id, waiver.item_id.id].append(waiver)
+        return waivers
+
+    def _preview_plan(self, plan, ctx, billed, waivers, error_vals):
+        """The values of the run lines of ``plan``'s charges.  A tenant
+        archive's own data error (UserError, ValidationError) gives no line:
+        its values are added to ``error_vals`` and the other archives go
+        on.  The error is the billing user's to read: in their language, not
+        the payer's.  Anything else (a database error, a bug) is not the
+        tenant's: it stops the preview."""
+        try:
+            with self.env.cr.savepoint():
+                # labels in the payer's language: they are printed on the
+                # payer's bill
+                charges = self.with_context(
+                    lang=plan.payer_id.lang or self.env.lang
+                )._collect_charges(plan, ctx)
+        except (UserError, ValidationError) as error:
+            error_vals.append(
+                self._error_vals(plan, self._error_in_user_language(plan, ctx, error))
+            )
+            return []
+        return [self._line_vals(plan, charge, billed, waivers) for charge in charges]
 
     def _billed_keys(self, occupancies):
         keys = self.env["property.billing.key"].search_fetch(
@@ -682,40 +574,6 @@ class PropertyBillingRun(models.Model):
             "plan_id": plan.id,
             "occupancy_id": plan.occupancy_id.id,
             "message": str(message),
-        }
-
-    def _plan_line_vals(self, plan, charge, billed, waivers):
-        occupancy = plan.occupancy_id
-        item = charge["item"]
-        key = (occupancy.id, item.id, charge["period_start"])
-        discount = self.env["property.fee.waiver"]._waived_percent(
-            waivers.get((occupancy.id, item.id), []),
-            charge["billed_start"],
-            charge["billed_end"],
-        )
-        state = "to_bill"
-        warning = charge.get("warning") or False
-        if key in billed:
-            state = "duplicate"
-        elif charge.get("skip"):
-            state = "skipped"
-        return {
-            "run_id": self.id,
-            "plan_id": plan.id,
-            "occupancy_id": occupancy.id,
-            "payer_id": plan.payer_id.id,
-            "item_id": item.id,
-            "standard_id": charge["standard"].id,
-            "period_start": charge["period_start"],
-            "billed_start": charge["billed_start"],
-            "billed_end": charge["billed_end"],
-            "name": charge["name"],
-            "quantity": charge["quantity"],
-            "price_unit": charge["price_unit"],
-            "discount": discount,
-            "warning": warning,
-            "state": state,
-            "source_ref": charge.get("source_ref") or False,
         }
 
     def _check_can_run(self):
@@ -1180,7 +1038,9 @@ class PropertyBillingRun(models.Model):
     def _cron_scheduled_runs(self, date_ref=None):
         """For each site billed automatically whose billing day has come:
         preview, generate and (if the site says so) post this month's run.
-        One site per transaction; the cron is called back for the rest."""
+        Every due site in this one call and transaction; the cron's progress
+        is reported after each site.  A large run only queues its batches
+        here (queue_job), so the pass stays short."""
         today = date_ref or fields.Date.context_today(self)
         period = month_start(today)
         sites = self.env["property.site"].search(
@@ -1229,211 +1089,6 @@ class PropertyBillingRun(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         return action
 
-    def action_view_errors(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Errors"),
-            "res_model": "property.billing.run.error",
-            "view_mode": "list,form",
-            "domain": [("run_id", "=", self.id)],
-        }
-
-    # ------------------------------------------------------------------
-    # Late fees (滞纳金)
-    # ------------------------------------------------------------------
-
-    late_fee_ids = fields.One2many("property.late.fee", "run_id", string="Late Fees")
-    late_fee_count = fields.Integer(compute="_compute_late_fee_count")
-
-    def _compute_late_fee_count(self):
-        counts = dict(
-            self.env["property.late.fee"]._read_group(
-                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
-            )
-        )
-        for run in self:
-            run.late_fee_count = counts.get(run, 0)
-
-    def _late_fee_as_of(self):
-        """Day up to which the run charges late fees: the date of its bills,
-        or today when the bills are dated later."""
-        self.ensure_one()
-        return min(
-            self.invoice_date or self.period_start, fields.Date.context_today(self)
-        )
-
-    def _late_fee_context(self, ctx):
-        """The overdue invoices of the site, split by tenant archive, and
-        what earlier runs billed on them: loaded once per run.  Empty when
-        the site has no approved late-fee standard."""
-        self.ensure_one()
-        item = self.env["property.late.fee"]._late_fee_item(self.company_id)
-        if not item or not ctx["standards"].get(item.id):
-            return {}
-        as_of = self._late_fee_as_of()
-        late_items = self.env["property.fee.item"].search(
-            [("kind", "=", "late_fee"), ("company_id", "=", self.company_id.id)]
-        )
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("move_id.move_type", "=", "out_invoice"),
-                ("parent_state", "=", "posted"),
-                ("move_id.payment_state", "in", ("not_paid", "partial")),
-                ("move_id.invoice_date_due", "<", as_of),
-                ("display_type", "=", "product"),
-                ("property_occupancy_id.site_id", "=", self.site_id.id),
-            ],
-            ["move_id", "property_occupancy_id", "property_fee_item_id"],
-            ["price_total:sum"],
-        )
-        # per invoice: the (tax-included) amount of each archive's lines,
-        # late fees excluded (no late fee on late fees)
-        bases = defaultdict(lambda: defaultdict(Decimal))
-        for move, occupancy, fee_item, total in groups:
-            if fee_item in late_items:
-                bases[move][None] += to_decimal(total)
-            else:
-                bases[move][occupancy] += to_decimal(total)
-        by_occupancy = defaultdict(list)
-        for move, shares in bases.items():
-            occupancies = [o for o in shares if o is not None]
-            if not occupancies or move.amount_residual <= 0:
-                continue
-            # a credit line can make an archive's share negative: it then
-            # owes nothing on this invoice
-            weights = [max(shares[o], Decimal(0)) for o in occupancies]
-            rest = to_decimal(move.amount_total) - sum(shares.values())
-            weights.append(max(rest + shares[None], Decimal(0)))
-            if not sum(weights):
-                continue
-            # what is still owed on the invoice, split over its archives in
-            # proportion to their lines
-            parts = apportion(move.amount_residual, weights)
-            for occupancy, part in zip(occupancies, parts, strict=False):
-                if part > 0:
-                    by_occupancy[occupancy.id].append((move, part))
-        if not by_occupancy:
-            return {}
-        keys = self.env["property.billing.key"].search_fetch(
-            [
-                ("item_id", "in", late_items.ids),
-                ("occupancy_id", "in", list(by_occupancy)),
-            ],
-            ["move_line_id"],
-        )
-        billed = {
-            (move.id, occupancy.id): to_decimal(amount)
-            for move, occupancy, amount in self.env["property.late.fee"]._read_group(
-                [
-                    ("invoice_id", "in", list({m.id for m in bases})),
-                    ("move_line_id", "in", keys.move_line_id.ids),
-                ],
-                ["invoice_id", "occupancy_id"],
-                ["amount:sum"],
-            )
-        }
-        return {
-            "item": item,
-            "as_of": as_of,
-            "by_occupancy": by_occupancy,
-            "billed": billed,
-        }
-
-    def _late_fee_charges(self, plan, ctx):
-        """The late-fee charge of the plan's tenant archive (at most one per
-        run, even with several plans)."""
-        charges = []
-        info = ctx.get("late_fees")
-        if not info:
-            return charges
-        occupancy = plan.occupancy_id
-        # one late-fee charge per archive and run, even with several plans
-        overdue = info["by_occupancy"].pop(occupancy.id, None)
-        if not overdue:
-            return charges
-        charge = self._late_fee_charge(plan, info, overdue, ctx)
-        if charge:
-            charges.append(charge)
-        return charges
-
-    def _late_fee_charge(self, plan, info, overdue, ctx):
-        """The late-fee charge of ``plan``'s archive for its ``overdue``
-        ``(invoice, amount owed)``, or ``None`` when nothing is due."""
-        occupancy = plan.occupancy_id
-        item, as_of = info["item"], info["as_of"]
-        standard = self.env["property.fee.standard"]._pick(
-            ctx["standards"].get(item.id, []),
-            occupancy.unit_id.usage,
-            occupancy.tenant_kind,
-            as_of,
-        )
-        if not standard:
-            return None
-        details, total, parts = [], Decimal(0), []
-        for move, residual in sorted(
-            overdue, key=lambda o: (o[0].invoice_date_due, o[0].id)
-        ):
-            days = days_late(move.invoice_date_due, as_of, standard.grace_days)
-            accrued = late_fee(
-                residual, days, standard.daily_rate_permille, standard.cap_percent
-            )
-            previously = info["billed"].get((move.id, occupancy.id), Decimal(0))
-            amount = max(accrued - previously, Decimal(0))
-            if amount <= 0:
-                continue
-            total += amount
-            parts.append(
-                self.env._(
-                    "%(invoice)s: %(days)s days",
-                    invoice=move.name,
-                    days=days,
-                )
-            )
-            details.append(
-                {
-                    "invoice_id": move.id,
-                    "occupancy_id": occupancy.id,
-                    "standard_id": standard.id,
-                    "due_date": move.invoice_date_due,
-                    "as_of_date": as_of,
-                    "grace_days": standard.grace_days,
-                    "days_late": days,
-                    "daily_rate_permille": standard.daily_rate_permille,
-                    "cap_percent": standard.cap_percent,
-                    "residual": float(residual),
-                    "accrued": float(accrued),
-                    "previously_billed": float(previously),
-                    "amount": float(amount),
-                }
-            )
-        if not details:
-            return None
-        label = self.env._(
-            "%(item)s %(unit)s to %(date)s (%(invoices)s)",
-            item=item.with_env(self.env).name,
-            unit=occupancy.unit_id.code,
-            date=as_of.strftime("%Y-%m-%d"),
-            invoices="; ".join(parts),
-        )
-        return {
-            "plan": plan,
-            "item": item,
-            "standard": standard,
-            "period_start": self.period_start,
-            "billed_start": self.period_start,
-            "billed_end": self.period_end,
-            "quantity": 1.0,
-            "price_unit": float(total),
-            "name": label,
-            "warning": False,
-            "source_ref": ", ".join(
-                self.env["account.move"].browse(d["invoice_id"]).name for d in details
-            ),
-            "late_fees": details,
-        }
-
     def action_view_late_fees(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -1443,117 +1098,15 @@ class PropertyBillingRun(models.Model):
         action["context"] = {}
         return action
 
-    # ------------------------------------------------------------------
-    # Shared costs (公摊)
-    # ------------------------------------------------------------------
-
-    def _unbilled_shared_cost_domain(self):
+    def action_view_errors(self):
         self.ensure_one()
-        return [
-            ("shared_cost_id.site_id", "=", self.site_id.id),
-            ("shared_cost_id.state", "in", ("confirmed", "published")),
-            ("period_start", "<=", self.period_start),
-            ("occupancy_id", "!=", False),
-            ("key_id", "=", False),
-            ("amount", ">", 0),
-        ]
-
-    def _unbilled_shared_cost_lines(self):
-        """``{occupancy id: [shared cost lines]}`` of the site's confirmed
-        shared costs up to the run's month whose share is not billed yet:
-        loaded once per run, whatever the number of tenant archives."""
-        self.ensure_one()
-        lines = self.env["property.shared.cost.line"].search_fetch(
-            self._unbilled_shared_cost_domain(),
-            ["shared_cost_id", "occupancy_id", "unit_id", "weight", "amount"],
-            order="period_start, shared_cost_id, sequence, id",
-        )
-        # the shared costs' own fields (item, period, weights) in one read
-        lines.shared_cost_id.fetch(
-            ["name", "title", "item_id", "period_start", "period_end", "basis"]
-        )
-        by_occupancy = defaultdict(list)
-        for line in lines:
-            by_occupancy[line.occupancy_id.id].append(line)
-        return by_occupancy
-
-    def _shared_cost_charges(self, plan, ctx):
-        """The shares of confirmed shared costs of the plan's tenant archive
-        not billed yet, one charge each."""
-        charges = []
-        # popped: an archive with two plans in the run is charged once
-        for line in ctx.get("shared_cost_lines", {}).pop(plan.occupancy_id.id, []):
-            cost = line.shared_cost_id
-            charges.append(
-                {
-                    "plan": plan,
-                    "item": cost.item_id,
-                    # No fee standard: a shared cost passes an actual cost on
-                    # at cost.  Its amount was approved by the billing
-                    # manager who confirmed the apportionment (R-FEE-1), which
-                    # stands in for the approved standard of other charges.
-                    "standard": self.env["property.fee.standard"],
-                    "period_start": cost.period_start,
-                    "billed_start": cost.period_start,
-                    "billed_end": cost.period_end,
-                    "quantity": 1.0,
-                    "price_unit": line.amount,
-                    "name": self._label(
-                        cost.item_id,
-                        line.unit_id,
-                        cost.period_start,
-                        cost.period_end,
-                        cost.with_env(self.env)._charge_detail(line),
-                    ),
-                    "warning": False,
-                    "source_ref": cost.name,
-                    "shared_cost_line": line,
-                }
-            )
-        return charges
-
-    def _shared_cost_orphan_errors(self):
-        """A tenant's share is billed through the tenant's billing plan: the
-        shares of archives without a running plan in the run are listed
-        among the run's errors instead of being left out silently."""
-        for run in self:
-            charged = run.line_ids.occupancy_id | run.error_ids.occupancy_id
-            left = self.env["property.shared.cost.line"].search(
-                run._unbilled_shared_cost_domain()
-                + [("occupancy_id", "not in", charged.ids)],
-                order="period_start, shared_cost_id, sequence, id",
-            )
-            error_vals = [
-                {
-                    "run_id": run.id,
-                    "occupancy_id": line.occupancy_id.id,
-                    "message": self.env._(
-                        "The share of unit %(unit)s in shared cost %(cost)s "
-                        "(%(amount)s) is not billed: tenant archive "
-                        "%(occupancy)s has no running billing plan. Start "
-                        "(or reopen) its billing plan and preview again.",
-                        unit=line.unit_id.code,
-                        cost=line.shared_cost_id.display_name,
-                        amount=run.currency_id.format(line.amount),
-                        occupancy=line.occupancy_id.display_name,
-                    ),
-                }
-                for line in left
-            ]
-            self.env["property.billing.run.error"].create(error_vals)
-
-    def _link_shared_cost_keys(self, moves):
-        """Mark the shares invoiced by ``moves`` as billed: their
-        shared-cost line points at the billed period (key) of the invoice
-        line, which is removed (and the share billed again) when the
-        invoice is cancelled or credited."""
-        keys = self.env["property.billing.key"].search_fetch(
-            [("move_id", "in", moves.ids)], ["move_line_id"]
-        )
-        for key in keys:
-            share = key.move_line_id.property_run_line_id.shared_cost_line_id
-            if share:
-                share.sudo().key_id = key
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Errors"),
+            "res_model": "property.billing.run.error",
+            "view_mode": "list,form",
+            "domain": [("run_id", "=", self.id)],
+        }
 
     # ------------------------------------------------------------------
     # xlsx export of the preview
@@ -1657,87 +1210,3 @@ class PropertyBillingRun(models.Model):
             "target": "self",
             "url": f"/property_billing/run/{self.id}/preview.xlsx",
         }
-
-
-class PropertyBillingRunLine(models.Model):
-    """One charge of a billing run: what the pre-bill review shows and what
-    becomes an invoice line."""
-
-    _name = "property.billing.run.line"
-    _description = "Billing Run Charge"
-    _order = "run_id, unit_code, item_sequence, id"
-
-    run_id = fields.Many2one(
-        "property.billing.run", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="run_id.currency_id")
-    plan_id = fields.Many2one("property.billing.plan", index=True)
-    occupancy_id = fields.Many2one(
-        "property.occupancy", string="Tenant Archive", required=True, index=True
-    )
-    unit_id = fields.Many2one(related="occupancy_id.unit_id", store=True)
-    unit_code = fields.Char(related="occupancy_id.unit_id.code", store=True)
-    building_id = fields.Many2one(related="occupancy_id.building_id", store=True)
-    payer_id = fields.Many2one("res.partner", required=True, index=True)
-    item_id = fields.Many2one("property.fee.item", string="Fee Item", required=True)
-    item_sequence = fields.Integer(related="item_id.sequence", store=True)
-    standard_id = fields.Many2one("property.fee.standard")
-    period_start = fields.Date(required=True, help="Start of the billed cycle.")
-    billed_start = fields.Date(string="From", required=True)
-    billed_end = fields.Date(string="To", required=True)
-    name = fields.Char(string="Label", required=True)
-    quantity = fields.Float(digits="Product Unit of Measure")
-    price_unit = fields.Float(digits="Product Price")
-    discount = fields.Float(string="Waived (%)", digits="Discount")
-    amount = fields.Monetary(compute="_compute_amount", store=True)
-    warning = fields.Text()
-    state = fields.Selection(
-        LINE_STATES,
-        default="to_bill",
-        required=True,
-        index=True,
-    )
-    move_line_id = fields.Many2one(
-        "account.move.line", readonly=True, index="btree_not_null"
-    )
-    move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
-    source_ref = fields.Char(
-        help="What the charge comes from, when not from the billing plan "
-        "(e.g. a shared cost or an overdue invoice)."
-    )
-
-    @api.depends("quantity", "price_unit", "discount", "currency_id")
-    def _compute_amount(self):
-        for line in self:
-            amount = line.quantity * line.price_unit * (1 - line.discount / 100.0)
-            line.amount = (
-                line.currency_id.round(amount) if line.currency_id else round(amount, 2)
-            )
-
-    late_fee_ids = fields.One2many(
-        "property.late.fee", "run_line_id", string="Late Fee Detail"
-    )
-
-    shared_cost_line_id = fields.Many2one(
-        "property.shared.cost.line",
-        string="Shared Cost Share",
-        index="btree_not_null",
-        ondelete="set null",
-    )
-
-
-class PropertyBillingRunError(models.Model):
-    _name = "property.billing.run.error"
-    _description = "Billing Run Error"
-    _order = "run_id, id"
-
-    run_id = fields.Many2one(
-        "property.billing.run", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
-    plan_id = fields.Many2one("property.billing.plan")
-    occupancy_id = fields.Many2one("property.occupancy", string="Tenant Archive")
-    unit_id = fields.Many2one(related="occupancy_id.unit_id")
-    move_id = fields.Many2one("account.move", string="Invoice")
-    message = fields.Text(required=True)

@@ -319,7 +319,8 @@ class PropertyMeter(models.Model):
         no reading in the period: the charge is skipped and the next period
         counts from the last billed reading).
 
-        Inside a billing preview (see ``PropertyBillingRun.action_preview``)
+        Inside a billing run's preview (the meter charge source,
+        ``property.charge.source.meter``, gives it a :class:`ConsumptionCache`)
         the first call loads the whole site at once and the others are
         answered from that load; outside, each call queries for its unit."""
         unit.ensure_one()

@@ -7,6 +7,12 @@ class PropertyOccupancy(models.Model):
     billing_plan_ids = fields.One2many("property.billing.plan", "occupancy_id")
     billing_plan_count = fields.Integer(compute="_compute_billing_plan_count")
 
+    dunning_count = fields.Integer(
+        string="Dunning",
+        compute="_compute_dunning_count",
+        groups="property_billing.group_property_fee_collector",
+    )
+
     def _compute_billing_plan_count(self):
         counts = dict(
             self.env["property.billing.plan"]._read_group(
@@ -37,12 +43,6 @@ class PropertyOccupancy(models.Model):
         action["domain"] = [("occupancy_id", "=", self.id)]
         action["context"] = {"default_occupancy_id": self.id}
         return action
-
-    dunning_count = fields.Integer(
-        string="Dunning",
-        compute="_compute_dunning_count",
-        groups="property_billing.group_property_fee_collector",
-    )
 
     def _compute_dunning_count(self):
         counts = dict(

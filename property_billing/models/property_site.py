@@ -56,6 +56,28 @@ class PropertySite(models.Model):
         ),
     ]
 
+    fee_collector_id = fields.Many2one(
+        "res.users",
+        tracking=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+        help="Collector (收费员) who follows up the arrears of this site: "
+        "receives the dunning phone calls and is shown on the arrears list.",
+    )
+    meter_anomaly_factor = fields.Float(
+        string="Anomaly Factor",
+        default=3.0,
+        digits=(16, 2),
+        help="A reading is flagged when its consumption is above this many "
+        "times the average of the unit's previous readings.",
+    )
+    meter_anomaly_history = fields.Integer(
+        string="Readings Averaged",
+        default=3,
+        help="How many previous readings of the unit the average of the "
+        "anomaly check is taken over.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         sites = super().create(vals_list)
@@ -102,15 +124,6 @@ class PropertySite(models.Model):
         action["context"] = {"default_site_id": self.id}
         return action
 
-    fee_collector_id = fields.Many2one(
-        "res.users",
-        tracking=True,
-        check_company=True,
-        domain="[('share', '=', False)]",
-        help="Collector (收费员) who follows up the arrears of this site: "
-        "receives the dunning phone calls and is shown on the arrears list.",
-    )
-
     def _dunning_collector(self):
         """Who calls the late payers of the site: its fee collector, else
         its billing manager, else its project manager."""
@@ -122,20 +135,6 @@ class PropertySite(models.Model):
         else its project manager."""
         self.ensure_one()
         return self.billing_manager_id or self.manager_id
-
-    meter_anomaly_factor = fields.Float(
-        string="Anomaly Factor",
-        default=3.0,
-        digits=(16, 2),
-        help="A reading is flagged when its consumption is above this many "
-        "times the average of the unit's previous readings.",
-    )
-    meter_anomaly_history = fields.Integer(
-        string="Readings Averaged",
-        default=3,
-        help="How many previous readings of the unit the average of the "
-        "anomaly check is taken over.",
-    )
 
     def action_view_revenue_cost(self):
         """Revenue against cost of the site (R-FEE-7): the analytic lines

@@ -1,6 +1,7 @@
 from . import test_billing_concurrency
 from . import test_billing_pure
 from . import test_billing_run
+from . import test_charge_sources
 from . import test_collection_rate
 from . import test_counter
 from . import test_disclosure

@@ -4,6 +4,7 @@ import io
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from unittest.mock import patch
 
 import openpyxl
 from psycopg2 import IntegrityError
@@ -689,6 +690,36 @@ class TestMeteredBilling(MeterCase):
             (home.property_period_start, home.property_period_end),
             (date(2026, 3, 1), date(2026, 3, 31)),
         )
+
+    def test_preview_loads_the_site_meters_once(self):
+        """The meter charge source gives the whole preview one consumption
+        cache: the site's meters are loaded once, not a unit at a time."""
+        self._read(self.meter_office, date(2026, 3, 31), 159.36)
+        self._read(self.meter_home, date(2026, 3, 31), 55)
+        Meter = type(self.env["property.meter"])
+        caches, loads = [], []
+        consumption = Meter._billing_consumption
+        prefetch = Meter._billing_consumption_prefetch
+
+        def recording(meter, *args):
+            caches.append(meter.env.context.get(CACHE_KEY))
+            return consumption(meter, *args)
+
+        def loading(meter, units, *args):
+            loads.append(units)
+            return prefetch(meter, units, *args)
+
+        run = self._run(date(2026, 3, 1))
+        with (
+            patch.object(Meter, "_billing_consumption", recording),
+            patch.object(Meter, "_billing_consumption_prefetch", loading),
+        ):
+            run.action_preview()
+        self.assertEqual(len(caches), 2, "the office's and the home's water")
+        self.assertIsInstance(caches[0], ConsumptionCache)
+        self.assertIs(caches[0], caches[1])
+        self.assertEqual(len(loads), 1)
+        self.assertLessEqual(self.unit_office | self.unit_home, loads[0])
 
     def test_missing_reading_billed_with_next_period(self):
         self._read(self.meter_office, date(2026, 1, 31), 100)

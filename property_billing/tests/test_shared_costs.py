@@ -15,7 +15,9 @@ from odoo.addons.property_tenant.tests.spreadsheet_checks import (
     assert_text_not_formula,
 )
 
-from ..models.property_billing_run import PropertyBillingRun
+from ..models.property_charge_source_shared_cost import (
+    PropertyChargeSourceSharedCost,
+)
 from .common_shared_cost import SharedCostCase
 
 
@@ -477,16 +479,16 @@ class TestSharedCostBilling(SharedCostCase):
         self._confirmed()
         self._confirmed(item_id=self.item_lift.id, amount=300.0)
         calls = []
-        original = PropertyBillingRun._unbilled_shared_cost_lines
+        original = PropertyChargeSourceSharedCost._charge_context
 
-        def counting(run):
+        def counting(source, run, ctx):
             calls.append(run.id)
-            return original(run)
+            return original(source, run, ctx)
 
         run = self._run(date(2026, 4, 1))
         with patch.object(
-            PropertyBillingRun,
-            "_unbilled_shared_cost_lines",
+            PropertyChargeSourceSharedCost,
+            "_charge_context",
             autospec=True,
             side_effect=counting,
         ):

@@ -15,8 +15,9 @@ from odoo.addons.property_tenant.spreadsheet import (
     csv_unquote,
     new_workbook,
 )
+from odoo.addons.property_tenant.utils import normalize_header
 
-from ..metering import normalize_header, parse_date, parse_flag, parse_number, quantity
+from ..metering import parse_date, parse_flag, parse_number, quantity
 
 # Column of the file -> the titles it may have (compared by normalize_header).
 COLUMN_TITLES = {
@@ -51,12 +52,6 @@ TYPE_WORDS = {
 }
 # Field of a refused reading -> column of the file it came from.
 FIELD_COLUMNS = {"value": "value", "date": "date", "is_rollover": "rollover"}
-
-IMPORT_STATUSES = [
-    ("done", "Imported"),
-    ("duplicate", "Already Imported"),
-    ("error", "Rejected"),
-]
 
 
 class PropertyMeterReadingImport(models.TransientModel):
@@ -529,20 +524,6 @@ class PropertyMeterReadingImport(models.TransientModel):
         action["domain"] = [("id", "in", self.reading_ids.ids)]
         action["context"] = {}
         return action
-
-
-class PropertyMeterReadingImportLine(models.TransientModel):
-    _name = "property.meter.reading.import.line"
-    _description = "Import Meter Readings: Report Line"
-    _order = "row, id"
-
-    wizard_id = fields.Many2one(
-        "property.meter.reading.import", required=True, ondelete="cascade"
-    )
-    row = fields.Integer(readonly=True)
-    column = fields.Char(readonly=True)
-    status = fields.Selection(IMPORT_STATUSES, readonly=True)
-    message = fields.Text(readonly=True)
 
 
 class _Report:

@@ -1,10 +1,11 @@
 import base64
 import csv
 import io
-from datetime import datetime
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.property_tenant.utils import parse_date
 
 # Words of the "kind" column -> kind of day (English and Chinese).
 KIND_WORDS = {
@@ -76,9 +77,8 @@ class PropertyHolidayScheduleImport(models.TransientModel):
                 "festival, separated by commas.",
                 number=number,
             )
-        try:
-            day = datetime.strptime(cells[0].replace("/", "-"), "%Y-%m-%d").date()
-        except ValueError:
+        day = parse_date(cells[0])
+        if not day:
             return self.env._(
                 "Line %(number)s: “%(date)s” is not a date; write it as 2026-02-14.",
                 number=number,

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from odoo.tests import TransactionCase, tagged
 
@@ -6,7 +6,10 @@ from odoo.addons.property_tenant.utils import (
     completeness_percent,
     expiry_state,
     kpi_percent,
+    month_label,
     next_check_date,
+    normalize_header,
+    parse_date,
     periods_overlap,
 )
 
@@ -52,3 +55,47 @@ class TestArchiveRules(TransactionCase):
         self.assertEqual(kpi_percent(0, 5), 0.0)
         self.assertEqual(kpi_percent(5, 5), 100.0)
         self.assertIsNone(kpi_percent(0, 0))
+
+    def test_month_label(self):
+        self.assertEqual(month_label(date(2026, 3, 31)), "2026-03")
+        self.assertEqual(month_label(date(2026, 11, 1)), "2026-11")
+        self.assertEqual(month_label(None), "")
+
+    def test_parse_date_of_imported_cells(self):
+        march_5 = date(2026, 3, 5)
+        for cell in (
+            "2026-03-05",
+            "2026/3/5 14:22:31",
+            "2026.03.05",
+            "2026年3月5日",
+            "20260305",
+            20260305,
+            "２０２６－０３－０５",
+            "`2026-03-05",
+            datetime(2026, 3, 5, 9, 30),
+            march_5,
+            46086,  # an Excel serial day
+            46086.0,
+        ):
+            with self.subTest(cell=cell):
+                self.assertEqual(parse_date(cell), march_5)
+        for bad in ("2026-13-05", "05/03/2026", "", None, "----", "yesterday", True):
+            with self.subTest(bad=bad):
+                self.assertIsNone(parse_date(bad))
+
+    def test_normalize_header(self):
+        for title, same in (
+            ("金额（元）", "金额"),
+            ("金额(元)", "金额"),
+            ("收入金额（+元）", "收入金额"),
+            ("\ufeff交易日期", "交易日期"),
+            ("Meter_No", "meter no"),
+            ("抄表日期*", "抄表日期"),
+            ("读数(kWh)", "读数"),
+            ("表号：", "表号"),
+            ("Reading Date", "reading-date"),
+        ):
+            with self.subTest(title=title):
+                self.assertEqual(normalize_header(title), normalize_header(same))
+        self.assertEqual(normalize_header("Reading Date"), "readingdate")
+        self.assertEqual(normalize_header(None), "")

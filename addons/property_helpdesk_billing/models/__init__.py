@@ -2,7 +2,8 @@ from . import property_paid_service
 from . import property_work_order_quote_line
 from . import property_work_order_material
 from . import property_work_order
-from . import property_billing_run
+from . import property_billing_run_line
+from . import property_charge_source_paid_service
 from . import property_site
 from . import property_department
 from . import res_company

@@ -27,6 +27,20 @@ class TestPaidServiceBilling(PaidServiceCase):
     # ------------------------------------------------------------------
     # Immediate invoice
     # ------------------------------------------------------------------
+    def test_paid_services_are_the_last_charge_source(self):
+        """The paid services plug into the run as a charge source, after
+        the billing plans, meters, shared costs and late fees: their lines
+        come after theirs on a bill."""
+        names = [s._name for s in self.env["property.charge.source"]._charge_sources()]
+        expected = [
+            "property.charge.source.plan",
+            "property.charge.source.meter",
+            "property.charge.source.shared.cost",
+            "property.charge.source.late.fee",
+            "property.charge.source.paid.service",
+        ]
+        self.assertEqual([name for name in names if name in expected], expected)
+
     def test_immediate_invoice_then_payment(self):
         self.site.paid_service_billing = "immediate"
         work_order = self._done_paid()

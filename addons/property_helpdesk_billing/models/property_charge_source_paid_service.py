@@ -1,11 +1,11 @@
 from collections import defaultdict
 
-from odoo import Command, fields, models
+from odoo import Command, models
 
 from ..costing import group_by_item
 
 
-class PropertyBillingRun(models.Model):
+class PropertyChargeSourcePaidService(models.AbstractModel):
     """Paid services on the next bill (特约服务, R-WO-5).
 
     A billing run charges the completed paid services of a tenant archive
@@ -21,43 +21,38 @@ class PropertyBillingRun(models.Model):
     two bills; cancelling or crediting the invoice releases the key and the
     services wait for the next run again."""
 
-    _inherit = "property.billing.run"
+    _name = "property.charge.source.paid.service"
+    _inherit = "property.charge.source"
+    _description = "Billing Run Charges: Paid Services"
+    _charge_sequence = 50
 
-    def _paid_service_domain(self):
-        self.ensure_one()
+    def _waiting_domain(self, run):
         return [
-            ("site_id", "=", self.site_id.id),
+            ("site_id", "=", run.site_id.id),
             ("service_state", "=", "to_bill"),
             ("service_billing", "=", "next_bill"),
-            ("service_date", "<=", self.period_end),
+            ("service_date", "<=", run.period_end),
             ("occupancy_id", "!=", False),
         ]
 
-    def _charge_context(self):
+    def _charge_context(self, run, ctx):
         """The site's paid services waiting for this run, by tenant
         archive, loaded once per run.  Read by the system: fee collectors
         have no rights on work orders."""
-        ctx = super()._charge_context()
         orders = (
             self.env["property.work.order"]
             .sudo()
-            .search(self._paid_service_domain(), order="service_date, id")
+            .search(self._waiting_domain(run), order="service_date, id")
         )
         by_occupancy = defaultdict(list)
         for order in orders:
             by_occupancy[order.occupancy_id.id].append(order.id)
-        ctx["paid_services"] = by_occupancy
-        return ctx
+        return by_occupancy
 
-    def _collect_charges(self, plan, ctx):
-        return super()._collect_charges(plan, ctx) + self._paid_service_charges(
-            plan, ctx
-        )
-
-    def _paid_service_charges(self, plan, ctx):
+    def _charges(self, run, plan, ctx):
         """One charge per fee item of the archive's paid services waiting
         for this run (popped: an archive with two plans is charged once)."""
-        order_ids = ctx.get("paid_services", {}).pop(plan.occupancy_id.id, None)
+        order_ids = (ctx.get(self._name) or {}).pop(plan.occupancy_id.id, None)
         if not order_ids:
             return []
         orders = self.env["property.work.order"].sudo().browse(order_ids)
@@ -83,9 +78,9 @@ class PropertyBillingRun(models.Model):
                     # tenant accepted and signed the quote before the work
                     # (R-FEE-1: no arbitrary charge).
                     "standard": self.env["property.fee.standard"],
-                    "period_start": self.period_start,
-                    "billed_start": self.period_start,
-                    "billed_end": self.period_end,
+                    "period_start": run.period_start,
+                    "billed_start": run.period_start,
+                    "billed_end": run.period_end,
                     "quantity": 1.0,
                     "price_unit": float(total),
                     "name": "{} {}: {}".format(
@@ -102,81 +97,59 @@ class PropertyBillingRun(models.Model):
             )
         return charges
 
-    def _line_vals(self, plan, charge, billed, waivers):
-        vals = super()._line_vals(plan, charge, billed, waivers)
+    def _charge_line_vals(self, run, charge, vals):
         orders = charge.get("paid_work_orders")
         if orders:
             vals["paid_work_order_ids"] = [Command.set(orders.ids)]
             # the tenant who accepted the quote pays it, even when the
             # archive's bills go to another payer (e.g. the owner)
             vals["payer_id"] = orders[0]._service_payer().id
-        return vals
 
-    def _preview(self):
-        res = super()._preview()
-        self._paid_service_orphan_errors()
-        return res
-
-    def _paid_service_orphan_errors(self):
+    def _charge_preview_errors(self, run, ctx):
         """Paid services of archives without a running billing plan in the
         run are listed among its errors, not left out silently."""
-        Order = self.env["property.work.order"].sudo()
-        for run in self:
-            charged = run.line_ids.occupancy_id | run.error_ids.occupancy_id
-            left = Order.search(
-                run._paid_service_domain() + [("occupancy_id", "not in", charged.ids)],
+        charged = run.line_ids.occupancy_id | run.error_ids.occupancy_id
+        left = (
+            self.env["property.work.order"]
+            .sudo()
+            .search(
+                self._waiting_domain(run) + [("occupancy_id", "not in", charged.ids)],
                 order="service_date, id",
             )
-            self.env["property.billing.run.error"].create(
-                [
-                    {
-                        "run_id": run.id,
-                        "occupancy_id": order.occupancy_id.id,
-                        "message": self.env._(
-                            "Paid service %(order)s (%(amount)s) of unit %(unit)s "
-                            "is not billed: tenant archive %(occupancy)s has no "
-                            "running billing plan. Start its billing plan and "
-                            "preview again, or invoice the work order now.",
-                            order=order.name,
-                            amount=run.currency_id.format(order.quote_amount),
-                            unit=order.unit_id.code,
-                            occupancy=order.occupancy_id.display_name,
-                        ),
-                    }
-                    for order in left
-                ]
-            )
+        )
+        return [
+            {
+                "run_id": run.id,
+                "occupancy_id": order.occupancy_id.id,
+                "message": self.env._(
+                    "Paid service %(order)s (%(amount)s) of unit %(unit)s "
+                    "is not billed: tenant archive %(occupancy)s has no "
+                    "running billing plan. Start its billing plan and "
+                    "preview again, or invoice the work order now.",
+                    order=order.name,
+                    amount=run.currency_id.format(order.quote_amount),
+                    unit=order.unit_id.code,
+                    occupancy=order.occupancy_id.display_name,
+                ),
+            }
+            for order in left
+        ]
 
-    def _create_invoices(self, groups):
-        groups = self._drop_billed_paid_services(groups)
-        if not groups:
-            return self.env["account.move"]
-        moves = super()._create_invoices(groups)
-        self._link_paid_service_keys(moves)
-        return moves
-
-    def _drop_billed_paid_services(self, groups):
+    def _charge_billable_lines(self, run, lines):
         """Charges of paid services billed since the preview (by another
         run, or invoiced at once) are marked "already billed" and left out."""
-        Line = self.env["property.billing.run.line"].sudo()
-        lines = Line.browse([i for _payer, ids in groups for i in ids])
-        stale = lines.filtered(
+        stale = lines.sudo().filtered(
             lambda line: any(
                 order.service_state != "to_bill" or order.service_billing != "next_bill"
                 for order in line.paid_work_order_ids
             )
         )
         if not stale:
-            return groups
+            return lines
         stale.write({"state": "duplicate"})
-        kept = []
-        for payer, ids in groups:
-            ids = [i for i in ids if i not in stale.ids]
-            if ids:
-                kept.append((payer, ids))
-        return kept
+        return lines - stale
 
-    def _link_paid_service_keys(self, moves):
+    def _charge_invoiced(self, run, moves):
         """The billed work orders point at the billed period (key) and the
         invoice of the line that bills them."""
         keys = (
@@ -190,16 +163,3 @@ class PropertyBillingRun(models.Model):
                 orders.write(
                     {"service_key_id": key.id, "service_invoice_id": key.move_id.id}
                 )
-
-
-class PropertyBillingRunLine(models.Model):
-    _inherit = "property.billing.run.line"
-
-    paid_work_order_ids = fields.Many2many(
-        "property.work.order",
-        "property_billing_run_line_work_order_rel",
-        "run_line_id",
-        "work_order_id",
-        string="Paid Services",
-        readonly=True,
-    )
