@@ -106,6 +106,13 @@ class PropertyCommunityEventDemo(models.AbstractModel):
         for line in plan.line_ids.sorted("planned_date"):
             line.action_create_event()
             events |= line.event_ids
+        # No automatic mails on the demo's events: Odoo's default ones (the
+        # confirmation after each registration, the reminders) attach a PDF
+        # ticket per registration, which the hourly event mail scheduler
+        # would render for every demo registration of a fresh demo server,
+        # past the workers' time limit (issue 15).  A user tries them by
+        # adding a line on an event's Communication tab.
+        events.event_mail_ids = [Command.clear()]
         by_theme = {event.name: event for event in events}
         self._demo_birth_years(site, year)
         past = by_theme[DEMO_EVENTS[0][1]]
