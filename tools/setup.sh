@@ -296,14 +296,33 @@ _ps_check_odoo_tree() { # $1 = tree, $2 = where it came from
     grep -qE '^version_info = \(18, 0,' "$1/odoo/release.py" ||
         _ps_die "$2 is not Odoo 18.0 ($(grep -m1 -E '^version_info' "$1/odoo/release.py"))"
 }
+_ps_mark_source() { # $1 = marker file, $2 = 1 when the environment chose Odoo
+    mkdir -p "$PROPERTY_STATE_DIR"
+    [[ -f $1 && $(<"$1") == "$_ps_odoo_id" ]] || echo "$_ps_odoo_id" >"$1"
+    if (($2)); then : >"$1.override"; else rm -f "$1.override"; fi
+}
 _ps_odoo_source() { # sets _ps_odoo_root and _ps_odoo_id
     local marker="$PROPERTY_STATE_DIR/odoo.source" target="$PROPERTY_STATE_DIR/odoo" new
     new="$PROPERTY_STATE_DIR/odoo.new"
+    # Odoo chosen through the environment by an earlier run stays in use
+    # when the environment says nothing (ODOO_SRC once, then ./tools/run.sh)
+    if [[ -z ${ODOO_SRC:-}${ODOO_GIT_URL:-}${ODOO_COMMIT:-} && -f $marker.override && -f $marker ]]; then
+        _ps_odoo_id="$(<"$marker")"
+        _ps_odoo_root="$target"
+        [[ $_ps_odoo_id == tree:* ]] && _ps_odoo_root="${_ps_odoo_id#tree:}"
+        if [[ -d $_ps_odoo_root ]]; then
+            _ps_say "Odoo: $_ps_odoo_root (chosen by an earlier run: ${_ps_odoo_id%%:*} ${_ps_odoo_id#*:}; set ODOO_SRC or ODOO_GIT_URL/ODOO_COMMIT to change)"
+            return 0
+        fi
+    fi
+    local override=0
+    [[ -n ${ODOO_SRC:-}${ODOO_GIT_URL:-}${ODOO_COMMIT:-} ]] && override=1
     if [[ -n ${ODOO_SRC:-} && -d $ODOO_SRC ]]; then
         _ps_odoo_root="$(cd "$ODOO_SRC" && pwd -P)"
         _ps_check_odoo_tree "$_ps_odoo_root" "ODOO_SRC=$ODOO_SRC"
         _ps_odoo_id="tree:$_ps_odoo_root"
         _ps_say "Odoo: source tree $_ps_odoo_root (ODOO_SRC, used in place)"
+        _ps_mark_source "$marker" 1
         return 0
     fi
     if [[ -n ${ODOO_SRC:-} ]]; then
@@ -327,7 +346,7 @@ _ps_odoo_source() { # sets _ps_odoo_root and _ps_odoo_id
         _ps_check_odoo_tree "$top" "ODOO_SRC=$src"
         rm -rf "$target"
         if [[ $top == "$new" ]]; then mv "$new" "$target"; else mv "$top" "$target" && rm -rf "$new"; fi
-        echo "$_ps_odoo_id" >"$marker"
+        _ps_mark_source "$marker" 1
         _ps_done+=("Odoo extracted from $src")
         return 0
     fi
@@ -337,6 +356,7 @@ _ps_odoo_source() { # sets _ps_odoo_root and _ps_odoo_id
     _ps_odoo_id="git:$ODOO_GIT_URL@$ODOO_COMMIT"
     _ps_odoo_root="$target"
     if [[ -f $marker && $(<"$marker") == "$_ps_odoo_id" && -d $target ]]; then
+        _ps_mark_source "$marker" "$override"
         _ps_say "Odoo: $target (commit ${ODOO_COMMIT:0:12}, already fetched)"
         return 0
     fi
@@ -350,7 +370,7 @@ _ps_odoo_source() { # sets _ps_odoo_root and _ps_odoo_id
     git -C "$new" -c advice.detachedHead=false checkout -q FETCH_HEAD || _ps_die "git checkout of $ODOO_COMMIT failed in $new"
     _ps_check_odoo_tree "$new" "commit $ODOO_COMMIT of $ODOO_GIT_URL"
     rm -rf "$target" && mv "$new" "$target"
-    echo "$_ps_odoo_id" >"$marker"
+    _ps_mark_source "$marker" "$override"
     _ps_done+=("Odoo fetched")
 }
 
@@ -532,7 +552,7 @@ else
 fi
 unset -f _ps_say _ps_warn _ps_die _ps_in_empty_dir _ps_probe _ps_odoo_serie _ps_has_queue_job \
     _ps_have_chrome _ps_os_id _ps_apt_install _ps_system_packages _ps_unsatisfied_in \
-    _ps_system_pip _ps_setup_system _ps_read_lock _ps_check_odoo_tree _ps_odoo_source \
+    _ps_system_pip _ps_setup_system _ps_read_lock _ps_check_odoo_tree _ps_mark_source _ps_odoo_source \
     _ps_pip_stamp _ps_setup_venv _ps_wait_pg _ps_private_pg _ps_start_clusters _ps_root_role \
     _ps_postgres
 if ((_ps_sourced)); then
