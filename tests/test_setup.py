@@ -1,0 +1,338 @@
+"""The set-up of a fresh machine (issue 15): tools/setup.sh, sourced by the
+README's two commands, prepares a virtual environment with Odoo 18.0 fetched
+from a git repository, the Python packages and PostgreSQL, once; a second run
+prepares nothing; tools/run.sh then serves, survives Odoo's own restart
+(SIGHUP re-executes the server's command line) and stops cleanly.
+
+The repository under test is a throw-away clone of HEAD; the "official" Odoo
+repository is a local git repository made from the Odoo tree this test runs
+with, fetched through file:// as the real fetch reads https://.  pip may use
+its cache.  Plain pytest: no database of the suite is needed (run.sh creates
+and this test drops its own scratch database).
+
+The Docker files cannot be run here (no Docker engine): they are parsed and
+checked for what they must hold.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SECOND_RUN_LIMIT = 10.0  # seconds
+SERVE_TIMEOUT = 1200  # seconds: install of property_tenant and start
+
+
+def _odoo_root():
+    import odoo
+
+    return Path(odoo.__file__).resolve().parent.parent
+
+
+def _run(cmd, cwd, env=None, timeout=1800, check=True):
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and proc.returncode:
+        raise AssertionError(
+            f"{cmd} failed ({proc.returncode}):\n{proc.stdout[-6000:]}"
+        )
+    return proc
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+def _wait_for(predicate, timeout, proc=None, log=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-6000:] if log else ""
+            raise AssertionError(f"the server exited ({proc.returncode}):\n{tail}")
+        time.sleep(2)
+    return False
+
+
+@pytest.fixture(scope="module")
+def world():
+    """A clone of HEAD, a local "official" Odoo repository, and the
+    environment of a user who asks for a venv (PROPERTY_VENV=1)."""
+    tmp = Path(tempfile.mkdtemp(prefix="property-setup-test-"))
+    timings = {}
+    try:
+        clone = tmp / "repo"
+        _run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)], tmp)
+        odoo_git = tmp / "odoo.git"
+        git = [
+            "git",
+            f"--git-dir={odoo_git}",
+            f"--work-tree={_odoo_root()}",
+            "-c",
+            "user.name=setup test",
+            "-c",
+            "user.email=setup@test.invalid",
+        ]
+        start = time.monotonic()
+        _run(["git", "init", "--quiet", "--bare", str(odoo_git)], tmp)
+        # no compression, no delta search: the copy is local, CPU is not
+        for key, value in (
+            ("core.compression", "0"),
+            ("core.looseCompression", "0"),
+            ("pack.window", "0"),
+        ):
+            _run(["git", f"--git-dir={odoo_git}", "config", key, value], tmp)
+        _run([*git, "add", "--all"], tmp)
+        _run([*git, "commit", "--quiet", "-m", "Odoo 18.0 of this machine"], tmp)
+        commit = _run(
+            ["git", f"--git-dir={odoo_git}", "rev-parse", "HEAD"], tmp
+        ).stdout.strip()
+        timings["odoo git repository"] = time.monotonic() - start
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PROPERTY_", "ODOO_")) and k != "VIRTUAL_ENV"
+        }
+        env.update(
+            PROPERTY_VENV="1",
+            ODOO_GIT_URL=f"file://{odoo_git}",
+            ODOO_COMMIT=commit,
+            PIP_NO_INPUT="1",
+        )
+        yield {
+            "tmp": tmp,
+            "clone": clone,
+            "env": env,
+            "commit": commit,
+            "timings": timings,
+        }
+    finally:
+        print("set-up test timings (s):", {k: round(v) for k, v in timings.items()})
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def prepared(world):
+    """tools/setup.sh run once in the clone: everything is prepared."""
+    start = time.monotonic()
+    proc = _run(["bash", "tools/setup.sh"], world["clone"], env=world["env"])
+    world["timings"]["first set-up"] = time.monotonic() - start
+    world["first_output"] = proc.stdout
+    return world
+
+
+def test_first_run_prepares_odoo_in_a_venv(prepared):
+    clone = prepared["clone"]
+    out = prepared["first_output"]
+    for step in ("Odoo fetched", "venv created", "Python packages installed"):
+        assert step in out, out[-4000:]
+    python = clone / ".state" / "venv" / "bin" / "python"
+    probe = _run(
+        [
+            str(python),
+            "-c",
+            "import importlib.util, odoo, odoo.release as r; "
+            "print(r.serie); print(odoo.__file__); "
+            "print(bool(importlib.util.find_spec('odoo.addons.queue_job')))",
+        ],
+        prepared["tmp"],
+    ).stdout.split()
+    assert probe[0] == "18.0"
+    assert (
+        Path(probe[1]).resolve().is_relative_to((clone / ".state" / "odoo").resolve())
+    )
+    assert probe[2] == "True", "queue_job is found under odoo.addons"
+    # the fetched tree is the pinned commit, and git ignores the state folder
+    head = _run(
+        ["git", "-C", str(clone / ".state" / "odoo"), "rev-parse", "HEAD"], clone
+    ).stdout.strip()
+    assert head == prepared["commit"]
+    assert not _run(["git", "status", "--porcelain"], clone).stdout.strip()
+
+
+def test_second_run_prepares_nothing(prepared):
+    start = time.monotonic()
+    proc = _run(["bash", "tools/setup.sh"], prepared["clone"], env=prepared["env"])
+    elapsed = time.monotonic() - start
+    prepared["timings"]["second set-up"] = elapsed
+    assert "nothing to do" in proc.stdout, proc.stdout
+    assert "pip" not in proc.stdout and "fetching" not in proc.stdout
+    assert elapsed < SECOND_RUN_LIMIT, f"second run took {elapsed:.1f}s"
+    # a later run that names no Odoo source keeps the one chosen before
+    env = {k: v for k, v in prepared["env"].items() if not k.startswith("ODOO_")}
+    proc = _run(["bash", "tools/setup.sh"], prepared["clone"], env=env)
+    assert "nothing to do" in proc.stdout, proc.stdout
+
+
+def test_a_missing_odoo_says_what_to_do(prepared):
+    env = dict(
+        prepared["env"],
+        ODOO_GIT_URL=f"file://{prepared['tmp']}/no-such-odoo.git",
+        PROPERTY_STATE_DIR=str(prepared["tmp"] / "state-unreachable"),
+    )
+    proc = _run(["bash", "tools/setup.sh"], prepared["clone"], env=env, check=False)
+    assert proc.returncode != 0
+    assert "set ODOO_SRC to an Odoo 18.0 source tree or tarball" in proc.stdout
+
+
+def test_run_serves_survives_a_restart_and_stops(prepared):
+    clone = prepared["clone"]
+    db = f"property_setup_test_{os.getpid()}"
+    port, gevent_port = _free_port(), _free_port()
+    env = dict(prepared["env"], PROPERTY_DB=db, PROPERTY_MODULES="property_tenant")
+    log = prepared["tmp"] / "run.log"
+    url = f"http://127.0.0.1:{port}/web/login"
+    start = time.monotonic()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                "bash",
+                "tools/run.sh",
+                f"--http-port={port}",
+                f"--gevent-port={gevent_port}",
+                "--log-level=info",
+            ],
+            cwd=clone,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        assert _wait_for(lambda: _status(url) == 200, SERVE_TIMEOUT, proc, log), (
+            log.read_text(errors="replace")[-6000:]
+        )
+        prepared["timings"]["run.sh install and serve"] = time.monotonic() - start
+        assert "creating database" in log.read_text()
+
+        # Odoo's own restart: SIGHUP makes the server re-execute its command
+        # line (what a worker past its limits or a module update also do)
+        starts = log.read_text().count("Odoo version 18.0")
+        os.kill(proc.pid, signal.SIGHUP)
+        assert _wait_for(
+            lambda: log.read_text().count("Odoo version 18.0") > starts,
+            120,
+            proc,
+            log,
+        ), log.read_text(errors="replace")[-6000:]
+        assert _wait_for(lambda: _status(url) == 200, 300, proc, log)
+        text = log.read_text(errors="replace")
+        assert "ImportError" not in text, text[-6000:]
+
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+        assert proc.returncode == 0, log.read_text(errors="replace")[-6000:]
+        assert "Traceback" not in log.read_text(errors="replace")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", db],
+            env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"),
+            check=False,
+        )
+        filestore = Path.home() / ".local" / "share" / "Odoo" / "filestore" / db
+        shutil.rmtree(filestore, ignore_errors=True)
+
+
+# --- Docker: parsed here, run where an engine is ------------------------------
+
+
+def test_dockerfile_is_pinned_and_installs_the_suites_packages():
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(path=str(REPO / "Dockerfile"))
+    assert re.fullmatch(r"odoo:18\.0@sha256:[0-9a-f]{64}", parser.baseimage)
+    instructions = [i["instruction"] for i in parser.structure]
+    assert instructions.count("FROM") == 1
+    copies = [
+        i["value"].split() for i in parser.structure if i["instruction"] == "COPY"
+    ]
+    sources = {src for value in copies for src in value[:-1]}
+    for name in ("requirements.txt", "requirements-test.txt", "requirements-oca.txt"):
+        assert name in sources
+        assert (REPO / name).is_file()
+    run = " ".join(i["value"] for i in parser.structure if i["instruction"] == "RUN")
+    assert "--no-deps -r /opt/property/requirements-oca.txt" in run
+    assert "google-chrome" in run
+    # the image's user again at the end: Odoo does not run as root
+    assert parser.structure[-1]["instruction"] == "USER"
+    assert parser.structure[-1]["value"] == "odoo"
+
+
+def test_compose_profiles_use_the_image_and_their_files():
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ("odoo", "test", "prod-odoo", "prod-jobrunner"):
+        assert services[name]["build"] == ".", name
+        for volume in services[name]["volumes"]:
+            src = volume.split(":")[0]
+            if src.startswith("./"):
+                assert (REPO / src).exists(), (name, src)
+    assert services["test"]["profiles"] == ["test"]
+    assert services["test"]["command"] == ["/mnt/extra-addons/.ci/run"]
+    prod = {n for n, s in services.items() if s.get("profiles") == ["prod"]}
+    assert prod == {"prod-db", "prod-odoo", "prod-jobrunner", "prod-proxy"}
+    # one filestore volume for every Odoo container of the profile
+    for name in ("prod-odoo", "prod-jobrunner"):
+        assert "prod-filestore:/var/lib/odoo" in services[name]["volumes"]
+    assert "prod-db-data:/var/lib/postgresql/data" in services["prod-db"]["volumes"]
+    runner = " ".join(services["prod-jobrunner"]["command"])
+    assert "--load=base,web,queue_job" in runner
+    assert services["prod-jobrunner"]["environment"]["ODOO_QUEUE_JOB_HOST"] == (
+        "prod-proxy"
+    )
+    nginx = (REPO / "config" / "nginx.prod.conf").read_text()
+    assert re.search(
+        r"location /websocket \{\s*proxy_pass http://odoo_websocket;", nginx
+    )
+    assert "server prod-odoo:8072;" in nginx
+    conf = (REPO / "config" / "odoo.prod.conf").read_text()
+    assert re.search(r"^proxy_mode = True$", conf, re.M)
+    assert re.search(r"^server_wide_modules = base,web$", conf, re.M)
+    # where a compose CLI is installed, it reads every profile too
+    cli = None
+    if shutil.which("docker-compose"):
+        cli = ["docker-compose"]
+    elif (
+        shutil.which("docker")
+        and not _run(["docker", "compose", "version"], REPO, check=False).returncode
+    ):
+        cli = ["docker", "compose"]
+    if cli:
+        for profile in ([], ["--profile", "test"], ["--profile", "prod"]):
+            _run([*cli, *profile, "config", "--quiet"], REPO)
