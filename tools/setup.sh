@@ -510,9 +510,12 @@ _ps_postgres() {
         _ps_die "PostgreSQL at $PGHOST${PGPORT:+:$PGPORT} does not answer (pg_isready -h $PGHOST): start it, or unset PGHOST to use a local server"
     fi
     if _ps_start_clusters; then
-        _ps_wait_pg || _ps_die "the local PostgreSQL cluster(s) do not answer (pg_lsclusters; logs in /var/log/postgresql)"
-        ((EUID == 0)) && _ps_root_role
-        return 0
+        if _ps_wait_pg; then
+            ((EUID == 0)) && _ps_root_role
+            return 0
+        fi
+        ((EUID == 0)) && _ps_die "the local PostgreSQL cluster(s) do not answer (pg_lsclusters; logs in /var/log/postgresql)"
+        _ps_warn "the machine's PostgreSQL cluster(s) do not answer and $(id -un) cannot start them: using a private cluster"
     fi
     if ((EUID == 0)); then
         command -v pg_createcluster >/dev/null || _ps_apt_install postgresql
