@@ -284,7 +284,11 @@ def test_dockerfile_is_pinned_and_installs_the_suites_packages():
     for name in ("requirements.txt", "requirements-test.txt", "requirements-oca.txt"):
         assert name in sources
         assert (REPO / name).is_file()
-    run = " ".join(i["value"] for i in parser.structure if i["instruction"] == "RUN")
+    run = " ".join(
+        " ".join(i["value"].split())
+        for i in parser.structure
+        if i["instruction"] == "RUN"
+    )
     assert "--no-deps -r /opt/property/requirements-oca.txt" in run
     assert "google-chrome" in run
     # the image's user again at the end: Odoo does not run as root
