@@ -37,9 +37,11 @@ RUN set -eux; \
     fi; \
     rm -rf /var/lib/apt/lists/*
 
+# --ignore-installed: pip never tries to remove a Debian-packaged dependency
+# (no RECORD file); ours go to /usr/local, ahead of Ubuntu's on sys.path.
 COPY requirements.txt requirements-test.txt requirements-oca.txt /opt/property/
 RUN set -eux; \
-    pip3 install --no-cache-dir --break-system-packages \
+    pip3 install --no-cache-dir --break-system-packages --ignore-installed \
         -r /opt/property/requirements.txt -r /opt/property/requirements-test.txt; \
     pip3 install --no-cache-dir --break-system-packages --no-deps \
         -r /opt/property/requirements-oca.txt; \

@@ -20,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -294,6 +295,21 @@ def test_dockerfile_is_pinned_and_installs_the_suites_packages():
     # the image's user again at the end: Odoo does not run as root
     assert parser.structure[-1]["instruction"] == "USER"
     assert parser.structure[-1]["value"] == "odoo"
+
+
+def test_the_images_python_packages_resolve(tmp_path):
+    """The requirement files the Dockerfile installs exist for the image's
+    Python (Ubuntu 24.04: 3.12) on both architectures of the base image."""
+    files = ("requirements.txt", "requirements-test.txt", "requirements-oca.txt")
+    for platform in ("manylinux2014_x86_64", "manylinux2014_aarch64"):
+        cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps"]
+        cmd += ["--ignore-installed", "--python-version", "3.12"]
+        cmd += ["--platform", platform, "--target", str(tmp_path / platform)]
+        for name in files:
+            cmd += ["-r", str(REPO / name)]
+        out = _run(cmd, tmp_path, timeout=600).stdout
+        assert "Would install" in out, out[-3000:]
+        assert "odoo-addon-queue_job-" in out
 
 
 def test_compose_profiles_use_the_image_and_their_files():
