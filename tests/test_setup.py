@@ -207,6 +207,51 @@ def test_a_missing_odoo_says_what_to_do(prepared):
     assert "set ODOO_SRC to an Odoo 18.0 source tree or tarball" in proc.stdout
 
 
+def _fake_odoo_tarball(folder, version_info):
+    """A .tar.gz of a minimal tree that looks like Odoo's source to set-up:
+    one top folder, as Odoo's nightly source archives have."""
+    top = folder / "odoo-18.0.post20261201"
+    (top / "odoo" / "addons").mkdir(parents=True)
+    (top / "odoo" / "__init__.py").write_text("")
+    (top / "odoo" / "addons" / "__init__.py").write_text(
+        "import pkgutil\n__path__ = pkgutil.extend_path(__path__, __name__)\n"
+    )
+    (top / "odoo" / "release.py").write_text(
+        f"version_info = {version_info}\n"
+        f"serie = '{version_info[0]}.{version_info[1]}'\n"
+    )
+    (top / "odoo-bin").write_text("")
+    (top / "requirements.txt").write_text("# nothing\n")
+    tarball = folder / "odoo.tar.gz"
+    _run(["tar", "-czf", str(tarball), "-C", str(folder), top.name], folder)
+    return tarball
+
+
+def test_odoo_from_a_tarball(world):
+    """ODOO_SRC names a tarball: it is extracted into the state folder (its
+    top folder stripped) and the venv imports that Odoo; a tree of another
+    version is refused with what to do."""
+    folder = world["tmp"] / "tarball"
+    folder.mkdir()
+    env = {k: v for k, v in world["env"].items() if not k.startswith("ODOO_")}
+    env["PROPERTY_STATE_DIR"] = str(folder / "state")
+    env["ODOO_SRC"] = str(_fake_odoo_tarball(folder / "v17", (17, 0, 0, "final", 0)))
+    proc = _run(["bash", "tools/setup.sh"], world["clone"], env=env, check=False)
+    assert proc.returncode != 0
+    assert "is not Odoo 18.0" in proc.stdout, proc.stdout[-3000:]
+
+    env["ODOO_SRC"] = str(_fake_odoo_tarball(folder / "v18", (18, 0, 0, "final", 0)))
+    proc = _run(["bash", "tools/setup.sh"], world["clone"], env=env)
+    assert "Odoo extracted from" in proc.stdout, proc.stdout[-3000:]
+    python = folder / "state" / "venv" / "bin" / "python"
+    probe = _run(
+        [str(python), "-c", "import odoo; print(odoo.__file__)"], folder
+    ).stdout.strip()
+    assert Path(probe).parent.parent == folder / "state" / "odoo"
+    proc = _run(["bash", "tools/setup.sh"], world["clone"], env=env)
+    assert "nothing to do" in proc.stdout, proc.stdout[-3000:]
+
+
 def test_run_serves_survives_a_restart_and_stops(prepared):
     clone = prepared["clone"]
     db = f"property_setup_test_{os.getpid()}"
