@@ -86,6 +86,43 @@ def _wait_for(predicate, timeout, proc=None, log=None):
     return False
 
 
+def _odoo_repository(tmp):
+    """(url, commit) of the Odoo the fresh machine fetches: a local git
+    repository made from the Odoo source tree this test runs with; where
+    that Odoo is not a source tree (the Docker image's .deb), the real
+    source pinned in config/odoo.lock."""
+    root = _odoo_root()
+    if not (root / "odoo-bin").is_file() or not (root / "requirements.txt").is_file():
+        lock = dict(
+            line.split("=", 1)
+            for line in (REPO / "config" / "odoo.lock").read_text().splitlines()
+            if re.match(r"^[A-Z_]+=", line)
+        )
+        return lock["ODOO_GIT_URL"], lock["ODOO_COMMIT"]
+    odoo_git = tmp / "odoo.git"
+    git = [
+        "git",
+        f"--git-dir={odoo_git}",
+        f"--work-tree={root}",
+        "-c",
+        "user.name=setup test",
+        "-c",
+        "user.email=setup@test.invalid",
+    ]
+    _run(["git", "init", "--quiet", "--bare", str(odoo_git)], tmp)
+    # no compression, no delta search: the copy is local, CPU is not
+    for key, value in (
+        ("core.compression", "0"),
+        ("core.looseCompression", "0"),
+        ("pack.window", "0"),
+    ):
+        _run(["git", f"--git-dir={odoo_git}", "config", key, value], tmp)
+    _run([*git, "add", "--all"], tmp)
+    _run([*git, "commit", "--quiet", "-m", "Odoo 18.0 of this machine"], tmp)
+    commit = _run(["git", f"--git-dir={odoo_git}", "rev-parse", "HEAD"], tmp)
+    return f"file://{odoo_git}", commit.stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def world():
     """A clone of HEAD, a local "official" Odoo repository, and the
@@ -94,31 +131,12 @@ def world():
     timings = {}
     try:
         clone = tmp / "repo"
-        _run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)], tmp)
-        odoo_git = tmp / "odoo.git"
-        git = [
-            "git",
-            f"--git-dir={odoo_git}",
-            f"--work-tree={_odoo_root()}",
-            "-c",
-            "user.name=setup test",
-            "-c",
-            "user.email=setup@test.invalid",
-        ]
+        # safe.directory: the repository may belong to another user (the
+        # Docker test service mounts the host's checkout)
+        clone_cmd = ["git", "-c", "safe.directory=*", "clone", "--quiet"]
+        _run([*clone_cmd, "--no-hardlinks", str(REPO), str(clone)], tmp)
         start = time.monotonic()
-        _run(["git", "init", "--quiet", "--bare", str(odoo_git)], tmp)
-        # no compression, no delta search: the copy is local, CPU is not
-        for key, value in (
-            ("core.compression", "0"),
-            ("core.looseCompression", "0"),
-            ("pack.window", "0"),
-        ):
-            _run(["git", f"--git-dir={odoo_git}", "config", key, value], tmp)
-        _run([*git, "add", "--all"], tmp)
-        _run([*git, "commit", "--quiet", "-m", "Odoo 18.0 of this machine"], tmp)
-        commit = _run(
-            ["git", f"--git-dir={odoo_git}", "rev-parse", "HEAD"], tmp
-        ).stdout.strip()
+        url, commit = _odoo_repository(tmp)
         timings["odoo git repository"] = time.monotonic() - start
         env = {
             k: v
@@ -127,7 +145,7 @@ def world():
         }
         env.update(
             PROPERTY_VENV="1",
-            ODOO_GIT_URL=f"file://{odoo_git}",
+            ODOO_GIT_URL=url,
             ODOO_COMMIT=commit,
             PIP_NO_INPUT="1",
         )
