@@ -13,11 +13,19 @@
 #   jobs such as the batches of large billing runs; the addons path is
 #   computed here (Odoo's addons + the repository root + addons/) since
 #   Odoo's location varies;
-# - queue_job comes from PyPI: pip install --no-deps -r requirements-oca.txt;
+# - tools/setup.sh runs first: it prepares what is missing (Python with Odoo
+#   18.0 and the packages, queue_job, system packages, PostgreSQL), once;
 # - PGHOST PGPORT PGUSER PGPASSWORD are forwarded to Odoo as --db_* options;
+# - PROPERTY_MODULES (developer option): a comma-separated subset of the
+#   modules to install/update instead of all of them (payment_demo is then
+#   left out), e.g. PROPERTY_MODULES=property_tenant for a quick server;
 # - PROPERTY_DEMO_SCENARIO=SCALE (e.g. 0.25): when the database is created,
 #   the demo step also builds the demo scenario (tools/demo/demo_scenario.py:
 #   Wanjia Plaza with twelve months of activity, 400 units at scale 1.0).
+#
+# Odoo runs through the odoo-bin script of the tree in use (or the packaged
+# "odoo" command), never "python3 -m odoo": Odoo re-executes its own command
+# line to restart (SIGHUP, a worker past its limits, the websocket process).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -42,38 +50,30 @@ esac
 [[ $DB =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
     die "invalid database name '$DB' (PROPERTY_DB): use letters, digits, _ . -"
 
+# Python, Odoo 18.0, queue_job, system packages, PostgreSQL: prepared when
+# missing; exports PYTHON (and PGHOST/PGPORT for a private cluster).
+PROPERTY_SETUP_FOR="run"
+# shellcheck source=tools/setup.sh
+source "$REPO_ROOT/tools/setup.sh"
+
 # Python never runs from a directory that might contain a folder named "odoo".
 cd "$REPO_ROOT/config"
 
-ODOO_DIR="$(python3 -c 'import odoo, os; print(os.path.dirname(odoo.__file__))' 2>/dev/null)" ||
-    die "Odoo 18 must be importable: python3 -c 'import odoo' failed.
-Install Odoo 18.0 Community (source checkout or package) and its Python
-requirements so that 'import odoo' works for python3 (e.g. a .pth file)."
-
-# OCA queue_job (PyPI wheel, in site-packages/odoo/addons/): Odoo finds it
-# through odoo.addons; property_billing depends on it.
-python3 -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("odoo.addons.queue_job"))' ||
-    die "the OCA module queue_job is missing: pip install --no-deps -r requirements-oca.txt"
-
-# --- PostgreSQL ---------------------------------------------------------------
-if ! pg_isready -q; then
-    if [[ -z ${PGHOST:-} ]] && command -v pg_lsclusters >/dev/null; then
-        step "PostgreSQL is not answering, starting the local cluster(s)"
-        while read -r ver name _port status _rest; do
-            [[ $status == online* ]] || pg_ctlcluster "$ver" "$name" start || true
-        done < <(pg_lsclusters --no-header)
-    fi
-    for _ in $(seq 30); do
-        pg_isready -q && break
-        sleep 1
-    done
-    pg_isready -q ||
-        die "PostgreSQL does not answer (pg_isready${PGHOST:+ -h $PGHOST}); start it, or set PGHOST/PGPORT/PGUSER/PGPASSWORD"
+ODOO_DIR="$("$PYTHON" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')" ||
+    die "$PYTHON cannot import odoo (see above)"
+# The server and the install step: odoo-bin of the tree (or the packaged
+# "odoo" command), which Odoo can re-execute to restart itself.
+if [[ -f "$(dirname "$ODOO_DIR")/odoo-bin" ]]; then
+    ODOO_BIN=("$PYTHON" "$(dirname "$ODOO_DIR")/odoo-bin")
+elif command -v odoo >/dev/null; then
+    ODOO_BIN=(odoo)
+else
+    die "neither odoo-bin next to $ODOO_DIR nor an 'odoo' command: Odoo could not restart itself"
 fi
 
 # --- modules and addons path (same discovery as tools/test.sh) ----------------
 discover_modules() { # prints the installable modules directly under $1
-    python3 - "$1" <<'PY'
+    "$PYTHON" - "$1" <<'PY'
 import ast
 import os
 import sys
@@ -107,6 +107,14 @@ for d in "$REPO_ROOT" "$REPO_ROOT/addons"; do
     fi
 done
 ((${#MODULES[@]})) || die "no installable module (*/__manifest__.py) found in $REPO_ROOT"
+if [[ -n ${PROPERTY_MODULES:-} ]]; then
+    IFS=',' read -r -a _wanted <<<"$PROPERTY_MODULES"
+    for m in "${_wanted[@]}"; do
+        printf '%s\n' "${MODULES[@]}" | grep -qx -- "$m" ||
+            die "PROPERTY_MODULES: '$m' is not a module of the repository (${MODULES[*]})"
+    done
+    MODULES=("${_wanted[@]}")
+fi
 ADDONS_PATH="$(IFS=,; echo "${ADDONS_DIRS[*]}")"
 
 ODOO_ARGS=(-c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" --db-filter="^${DB}\$")
@@ -137,13 +145,13 @@ else
 fi
 # Odoo's demo payment provider, so that tenants can try paying a bill online
 # in the demo (test mode: no money moves).
-if [[ ${#TO_UPDATE[@]} -eq 0 ]] || ! printf '%s\n' "${INSTALLED[@]}" | grep -qx payment_demo; then
+if [[ -z ${PROPERTY_MODULES:-} ]] && { [[ ${#TO_UPDATE[@]} -eq 0 ]] || ! printf '%s\n' "${INSTALLED[@]}" | grep -qx payment_demo; }; then
     TO_INSTALL+=(payment_demo)
 fi
 INIT_ARGS=()
 ((${#TO_INSTALL[@]})) && INIT_ARGS+=(-i "$(IFS=,; echo "${TO_INSTALL[*]}")")
 ((${#TO_UPDATE[@]})) && INIT_ARGS+=(-u "$(IFS=,; echo "${TO_UPDATE[*]}")")
-python3 -m odoo "${ODOO_ARGS[@]}" "${INIT_ARGS[@]}" --stop-after-init --no-http ||
+"${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" "${INIT_ARGS[@]}" --stop-after-init --no-http ||
     die "installing/updating the modules failed (see the log above)"
 
 # --- demo step: the scaled demo scenario (a tool, not module demo data) ------
@@ -166,16 +174,5 @@ cat <<EOF
     Stop with Ctrl-C.
 
 EOF
-# In workers mode Odoo re-executes its own command line for the websocket
-# (gevent) process, which "python3 -m odoo" cannot be: serve with the odoo-bin
-# script of the checkout, or the packaged "odoo" command.
-ODOO_BIN=(python3 -m odoo)
-if [[ -f "$(dirname "$ODOO_DIR")/odoo-bin" ]]; then
-    ODOO_BIN=(python3 "$(dirname "$ODOO_DIR")/odoo-bin")
-elif command -v odoo >/dev/null; then
-    ODOO_BIN=(odoo)
-else
-    echo "tools/run.sh: warning: no odoo-bin or odoo command found; the websocket (live updates) will not start in workers mode" >&2
-fi
 exec "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" \
     --http-interface="$HTTP_INTERFACE" --http-port="$HTTP_PORT" "$@"

@@ -31,6 +31,8 @@
 #   --keep-db   keep the test database (and its filestore) for inspection
 #   -- ARGS     passed on to pytest, e.g.  tools/test.sh -- -k occupancy -x
 #
+# tools/setup.sh runs first and prepares what is missing (see its --help).
+#
 # Environment:
 #   PROPERTY_TEST_DB   test database name (default: property_test).  It is
 #                      DROPPED at start and at exit.
@@ -86,6 +88,13 @@ done
 
 [[ $DB =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] ||
     die "invalid database name '$DB' (PROPERTY_TEST_DB): use letters, digits, _ . -"
+
+# Python, Odoo 18.0, queue_job, the system packages (Chromium...) and
+# PostgreSQL: prepared when missing (tools/setup.sh); exports PYTHON, and puts
+# its bin/ first on PATH, so "python3" below is that interpreter.
+PROPERTY_SETUP_FOR="test"
+# shellcheck source=tools/setup.sh
+source "$REPO_ROOT/tools/setup.sh"
 
 # Python runs from an empty scratch directory (pytest from the repository root):
 # never from a directory that contains a folder named "odoo".  Nothing is

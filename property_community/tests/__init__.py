@@ -8,3 +8,4 @@ from . import test_event_registration
 from . import test_event_budget
 from . import test_event_portal
 from . import test_phone
+from . import test_event_demo
