@@ -68,7 +68,23 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
         page = self.url_open("/my/decorations/new").text
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
-    def test_tour_submits_an_application(self):
+    def _enable_demo_payments(self):
+        provider = self.env.ref("payment.payment_provider_demo")
+        provider.write({"state": "test", "is_published": True})
+        # only the demo provider: the tour picks it whatever else exists
+        self.env["payment.provider"].search(
+            [("id", "!=", provider.id), ("state", "!=", "disabled")]
+        ).write({"state": "disabled"})
+        return provider
+
+    def test_tour_from_application_to_permit(self):
+        """R-DEC walked by the tenant in a real browser on a phone (390 px):
+        tour A applies, the staff review and approve (in Python, as their
+        day goes), tour B follows the application to the fees and pays them
+        online, the permit is issued by the last payment, tour C finds it."""
+        provider = self._enable_demo_payments()
+
+        # A. the tenant applies, with a drawing
         self.start_tour("/my", "property_decoration_portal_tour", login="pd_tenant_a")
         decoration = self.env["property.decoration"].search(
             [("contractor_name", "=", "Tour Builders Ltd")]
@@ -76,9 +92,74 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
         self.assertEqual(len(decoration), 1)
         self.assertEqual(decoration.state, "submitted")
         self.assertEqual(decoration.occupancy_id, self.occupancy_a)
+        self.assertEqual(decoration.worker_ids.mapped("name"), ["Sun Qiang"])
         self.assertEqual(decoration.worker_ids.mapped("id_last_digits"), ["123X"])
         self.assertTrue(decoration.undertaking_accepted)
         self.assertEqual(decoration.area, 45.0)
+        self.assertEqual(str(decoration.date_start), "2027-04-01")
+        self.assertEqual(str(decoration.date_end), "2027-04-30")
+        drawing = decoration.attachment_ids
+        self.assertEqual(drawing.mapped("name"), ["living_room_tiles.pdf"])
+        self.assertTrue(drawing.raw.startswith(b"%PDF-1.4"))
+        self.assertEqual(
+            (drawing.res_model, drawing.res_id), ("property.decoration", decoration.id)
+        )
+
+        # the staff: engineering reviews (the checklist passes), the
+        # supervisor approves: the fees are billed
+        decoration.with_user(self.engineer).action_start_review()
+        decoration.check_ids.with_user(self.engineer).write({"result": "pass"})
+        decoration.with_user(self.supervisor).action_approve()
+        self.assertEqual(decoration.state, "fees_due")
+        invoices = self._invoices(decoration)
+        self.assertEqual(sorted(invoices.mapped("amount_total")), [225.0, 3000.0])
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(invoices.partner_id, self.tenant_a)
+
+        # B. the tenant follows it to the fees and pays them online
+        self.start_tour(
+            "/my/decorations",
+            "property_decoration_portal_pay_tour",
+            login="pd_tenant_a",
+        )
+        self.env.invalidate_all()
+        transactions = invoices.transaction_ids
+        self.assertEqual(len(transactions), 2)
+        self.assertEqual(transactions.provider_id, provider)
+        self.assertEqual(set(transactions.mapped("state")), {"done"})
+        self.assertEqual(sorted(transactions.mapped("amount")), [225.0, 3000.0])
+        self.assertEqual(transactions.partner_id, self.tenant_a)
+        for invoice in invoices:
+            with self.subTest(invoice=invoice.name):
+                self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+        # the last fee paid issued the permit, filed in the tenant archive
+        self.assertEqual(decoration.state, "permitted")
+        self.assertTrue(decoration.permit_date)
+        self.assertTrue(decoration.deposit_paid)
+        permit = decoration.permit_document_id
+        self.assertEqual(permit.occupancy_id, self.occupancy_a)
+        self.assertEqual(permit.reference, decoration.name)
+        self.assertEqual(len(permit.attachment_ids), 1)
+        self.assertTrue(
+            permit.attachment_ids.name.startswith(
+                f"Decoration Permit {decoration.name}."
+            )
+        )
+        self.assertTrue(permit.attachment_ids.raw)
+
+        # C. the tenant sees the permit step and the link to download it
+        self.start_tour(
+            "/my", "property_decoration_portal_permit_tour", login="pd_tenant_a"
+        )
+        self.authenticate("pd_tenant_a", "pd_tenant_a")
+        response = self.url_open(f"/my/decorations/{decoration.id}/permit")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        if not response.content.startswith(b"%PDF"):
+            # tests render reports as HTML: the permit lists the workers
+            self.assertIn(decoration.name, response.text)
+            self.assertIn("Sun Qiang", response.text)
 
     def test_pages_on_a_phone(self):
         decoration = self._decoration()

@@ -1,8 +1,20 @@
 import { registry } from "@web/core/registry";
 
-// The tenant applies for a decoration from the portal home, then sees it
-// submitted with its steps.  The Python test (TestPortal) prepares the
-// tenant's archive of unit D-0101 and checks the record afterwards.
+// A one-page PDF: the drawing the tenant uploads with the application.
+const DRAWING_PDF = [
+    "%PDF-1.4",
+    "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+    "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj",
+    "trailer << /Root 1 0 R >>",
+    "%%EOF",
+].join("\n");
+
+// Tour A of the walk from application to permit: the tenant applies for a
+// decoration from the portal home (contractor, a worker, dates, a drawing,
+// the undertakings), then sees it submitted with its steps.  The Python test
+// (TestPortal) prepares the tenant's archive of unit D-0101 and checks the
+// record afterwards.
 registry.category("web_tour.tours").add("property_decoration_portal_tour", {
     url: "/my",
     steps: () => [
@@ -75,6 +87,20 @@ registry.category("web_tour.tours").add("property_decoration_portal_tour", {
             },
         },
         {
+            content: "Upload a drawing",
+            trigger: "form#o_property_decoration_form input[type='file'][name='drawings']",
+            run(helpers) {
+                const input = helpers.anchor;
+                const drawing = new File([DRAWING_PDF], "living_room_tiles.pdf", {
+                    type: "application/pdf",
+                });
+                const dataTransfer = new DataTransfer();
+                dataTransfer.items.add(drawing);
+                input.files = dataTransfer.files;
+                input.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
             content: "Accept the undertakings",
             trigger: "form#o_property_decoration_form input[name='undertaking']",
             run: "check",
@@ -86,8 +112,17 @@ registry.category("web_tour.tours").add("property_decoration_portal_tour", {
             expectUnloadPage: true,
         },
         {
+            content: "The application is confirmed as submitted",
+            trigger: ".alert-success:contains('Your application is submitted')",
+        },
+        {
+            content: "The uploaded drawing is listed with the application",
+            trigger: ".o_property_decoration_drawings li:contains('living_room_tiles.pdf')",
+        },
+        {
             content: "The application is submitted and its steps are shown",
             trigger: ".o_property_decoration_steps li.fw-bold:contains('Submitted')",
         },
     ],
 });
+
