@@ -1,5 +1,6 @@
-"""My Decorations: IDOR on every route, the application walked by a real
-browser, the pages read on a phone (390 px)."""
+"""My Decorations: IDOR on every route, the tenant's side walked by a real
+browser on a phone from application to permit, the pages read on a phone
+(390 px)."""
 
 import re
 
