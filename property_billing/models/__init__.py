@@ -23,7 +23,6 @@ from . import property_meter_reading
 from . import property_unit_meter
 from . import property_shared_cost
 from . import property_financial_disclosure
-from . import property_billing_demo
 from . import property_payment_import
 from . import property_collection_report
 from . import property_timeline
