@@ -36,7 +36,7 @@ class TestSuiteConventions(TransactionCase):
 
     def _our_models(self):
         models = self.env["ir.model"].search([("transient", "=", False)])
-        # abstract models (services, demo builders) hold no records
+        # abstract models (services) hold no records
         return models.filtered(
             lambda m: (
                 m.model.startswith("property.")

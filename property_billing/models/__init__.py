@@ -35,7 +35,6 @@ from . import property_shared_cost_line
 from . import property_charge_source_shared_cost
 from . import property_financial_disclosure
 from . import property_financial_disclosure_line
-from . import property_billing_demo
 from . import property_payment_import
 from . import property_payment_import_line
 from . import property_collection_report

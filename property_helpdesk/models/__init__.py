@@ -16,7 +16,6 @@ from . import property_parcel_authorization
 from . import property_visitor_log
 from . import property_callback_campaign
 from . import property_helpdesk_kpi
-from . import property_helpdesk_demo
 from . import res_users
 from . import res_partner
 from . import property_scan_mixin
