@@ -5,6 +5,9 @@ from . import property_fee_waiver
 from . import property_billing_key
 from . import property_charge_source
 from . import property_billing_run
+from . import property_billing_run_line
+from . import property_charge_one_off
+from . import property_charge_source_one_off
 from . import queue_job
 from . import property_site
 from . import property_occupancy

@@ -782,6 +782,7 @@ class AccountMove(models.Model):
                     line.property_occupancy_id.id,
                     line.property_fee_item_id.id,
                     line.property_period_start,
+                    line.property_one_off_charge_id.id,
                 )
                 for line in refund.invoice_line_ids
                 if line.property_occupancy_id and line.property_fee_item_id
@@ -795,6 +796,7 @@ class AccountMove(models.Model):
                         k.occupancy_id.id,
                         k.item_id.id,
                         k.period_start,
+                        k.one_off_charge_id.id,
                     )
                     in credited
                 )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMoveLine(models.Model):
@@ -18,3 +18,16 @@ class AccountMoveLine(models.Model):
     property_run_line_id = fields.Many2one(
         "property.billing.run.line", copy=False, index="btree_not_null"
     )
+    # copied to the credit note: it releases the key of this charge only
+    property_one_off_charge_id = fields.Many2one(
+        "property.charge.one.off", string="One-off Charge", index="btree_not_null"
+    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_release_one_off_keys(self):
+        """A deleted line of a draft invoice gives its one-off charge back
+        (its key would otherwise go with it unseen, see
+        property.billing.key)."""
+        self.env["property.billing.key"].sudo().search(
+            [("move_line_id", "in", self.ids), ("one_off_charge_id", "!=", False)]
+        ).unlink()

@@ -233,7 +233,8 @@ class PropertyBillingPlanLine(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(item)s is not a recurring fee: billing plans hold "
-                        "per-m², fixed monthly and metered items only.",
+                        "per-m², fixed monthly and metered items only. Charge "
+                        "a one-off fee or a deposit as a one-off charge.",
                         item=line.item_id.name,
                     )
                 )

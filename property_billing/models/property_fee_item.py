@@ -21,6 +21,9 @@ METER_TYPES = [
 # Kinds billed every cycle from a billing plan.
 RECURRING_KINDS = ("area", "fixed", "metered")
 
+# Kinds charged once to a tenant archive (property.charge.one.off).
+ONE_OFF_KINDS = ("one_off", "deposit")
+
 
 class PropertyFeeItem(models.Model):
     """A fee item (收费项目): what can be charged, tied to the service
@@ -57,6 +60,20 @@ class PropertyFeeItem(models.Model):
         help="Unit shown on bills, e.g. m², m³, kWh.",
     )
     description = fields.Text(translate=True)
+    one_off_approval = fields.Boolean(
+        string="Charge Needs Approval",
+        tracking=True,
+        help="A one-off charge of this item waits for a billing manager's "
+        "approval before it is billed.",
+    )
+    deduction_product_id = fields.Many2one(
+        "product.product",
+        string="Kept Part Booked As",
+        check_company=True,
+        domain="[('type', '=', 'service')]",
+        help="For a deposit: the service product whose income account books "
+        "the part of the deposit kept when it is refunded (e.g. for damage).",
+    )
     standard_ids = fields.One2many("property.fee.standard", "item_id")
     standard_count = fields.Integer(compute="_compute_standard_count")
 
@@ -116,6 +133,12 @@ class PropertyFeeItem(models.Model):
                         product=item.product_id.display_name,
                     )
                 )
+
+    def _deposit_deduction_product(self):
+        self.ensure_one()
+        return self.deduction_product_id or self.env.ref(
+            "property_billing.product_deposit_deduction"
+        )
 
     def action_view_standards(self):
         self.ensure_one()

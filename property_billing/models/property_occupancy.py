@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PropertyOccupancy(models.Model):
@@ -61,4 +61,66 @@ class PropertyOccupancy(models.Model):
         )
         action["domain"] = [("occupancy_id", "=", self.id)]
         action["context"] = {}
+        return action
+
+    one_off_charge_ids = fields.One2many(
+        "property.charge.one.off", "occupancy_id", string="One-off Charge"
+    )
+    one_off_charge_count = fields.Integer(
+        string="One-off Charges",
+        compute="_compute_one_off_charges",
+        groups="property_billing.group_property_fee_collector",
+    )
+    deposit_held = fields.Monetary(
+        string="Deposits Held",
+        compute="_compute_one_off_charges",
+        currency_field="deposit_currency_id",
+        groups="property_billing.group_property_fee_collector",
+        help="Deposits paid and not refunded yet (on the deposit liability account).",
+    )
+    deposit_currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends(
+        "one_off_charge_ids.state",
+        "one_off_charge_ids.paid",
+        "one_off_charge_ids.amount",
+    )
+    def _compute_one_off_charges(self):
+        Charge = self.env["property.charge.one.off"]
+        counts = dict(
+            Charge._read_group(
+                [("occupancy_id", "in", self.ids)], ["occupancy_id"], ["__count"]
+            )
+        )
+        held = dict(
+            Charge._read_group(
+                [
+                    ("occupancy_id", "in", self.ids),
+                    ("item_kind", "=", "deposit"),
+                    ("state", "=", "billed"),
+                    ("paid", "=", True),
+                ],
+                ["occupancy_id"],
+                ["amount:sum"],
+            )
+        )
+        for occupancy in self:
+            occupancy.one_off_charge_count = counts.get(occupancy, 0)
+            occupancy.deposit_held = held.get(occupancy, 0.0)
+
+    def action_view_one_off_charges(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "property_billing.property_charge_one_off_action"
+        )
+        action["domain"] = [("occupancy_id", "=", self.id)]
+        action["context"] = {"default_occupancy_id": self.id}
+        return action
+
+    def action_view_deposits_held(self):
+        action = self.action_view_one_off_charges()
+        action["context"] = {
+            "default_occupancy_id": self.id,
+            "search_default_deposits_held": 1,
+        }
         return action

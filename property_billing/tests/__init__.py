@@ -14,3 +14,5 @@ from . import test_portal_billing
 from . import test_receipt_amounts
 from . import test_shared_costs
 from . import test_phone
+from . import test_one_off_charges
+from . import test_deposits

@@ -618,12 +618,26 @@ class TestBillingRun(PropertyBillingCase):
         self.assertEqual(
             set(plan.line_ids.item_id.ids), {self.item_fee.id, self.item_fixed.id}
         )
-        with self.assertRaises(ValidationError):
-            plan.line_ids = [
-                Command.create(
-                    {"item_id": self.env.ref("property_billing.fee_item_decoration").id}
-                )
-            ]
+        # a one-off item is not billed every cycle: the plan refuses it and
+        # points to one-off charges, which bill it (issue 13)
+        decoration = self.env.ref("property_billing.fee_item_decoration")
+        with self.assertRaisesRegex(ValidationError, "one-off charge"):
+            plan.line_ids = [Command.create({"item_id": decoration.id})]
+        self._standard(decoration, 10.0)
+        charge = self.env["property.charge.one.off"].create(
+            {
+                "occupancy_id": occupancy.id,
+                "item_id": decoration.id,
+                "date": date(2026, 3, 5),
+                "quantity": 30.0,
+            }
+        )
+        self.assertEqual(charge.amount, 300.0, "30 m² × 10.00")
+        charge.action_confirm()
+        with freeze_time("2026-03-05"):
+            invoice = charge.action_bill_now()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_untaxed, 300.0)
 
     def test_deposit_must_be_a_liability(self):
         income = self.env["account.account"].search(

@@ -6,3 +6,4 @@ from . import property_counter_payment
 from . import property_payment_match
 from . import property_payment_ignore
 from . import property_collection_report_wizard
+from . import property_deposit_refund
