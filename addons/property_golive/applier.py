@@ -319,12 +319,15 @@ class GoliveApply:
                         "item_id": self.check.items[row.values["item_code"]].id,
                         "date": row.values["date"],
                         "quantity": 1,
-                        "price_unit": row.values["amount"],
                         "origin_ref": self.env._("Opening balance"),
                     }
                     for row in occ_rows
                 ]
             )
+            # the amount held, not today's standard (set once the standard
+            # is computed: it prices the charge on create)
+            for charge, row in zip(charges, occ_rows, strict=True):
+                charge.write({"standard_id": False, "price_unit": row.values["amount"]})
             lines = [Command.create(charge._invoice_line_vals()) for charge in charges]
             move = (
                 self.env["account.move"]

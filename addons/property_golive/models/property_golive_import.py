@@ -115,7 +115,10 @@ class PropertyGoliveImport(models.Model):
                     sheets=", ".join(sheet_title(sheet) for sheet in SHEETS),
                 )
             )
-        return GoliveCheck(self.env, self.company_id, tables, fields.Date.context_today(self)).run()
+        # the manager's import reads the tenant side too (members, archives)
+        return GoliveCheck(
+            self.sudo().env, self.company_id, tables, fields.Date.context_today(self)
+        ).run()
 
     def _store_check(self, check):
         totals = check.totals()
@@ -211,7 +214,10 @@ class PropertyGoliveImport(models.Model):
             return False
         try:
             with self.env.cr.savepoint():
-                GoliveApply(self, check, self._progress_writer()).run()
+                # a billing manager loads the tenant side too (sites, units,
+                # archives): the import is the manager's action, its company
+                # set on every record
+                GoliveApply(self.sudo(), check, self._progress_writer()).run()
                 self.env.flush_all()
         except Exception as error:  # noqa: BLE001 - any error fails the file, kept as its reason
             _logger.info("go-live import %s failed: %s", self.id, error)

@@ -1,0 +1,2 @@
+from . import test_golive_checks
+from . import test_golive_apply
