@@ -75,9 +75,42 @@ class GoliveCheck:
             rows = self.rows[sheet.key]
             valid = [row for row in rows if row.action != "error"]
             getattr(self, f"_check_{sheet.key}")(valid)
+            self._keep_broken(sheet.key, rows)
             for row in rows:
                 row.action = row.action or "create"
         return self
+
+    def _keep_broken(self, key, rows):
+        """Rows in error stay known by their key, so the rows that refer to
+        them say which row to correct rather than "not found"."""
+        if key == "units":
+            for row in rows:
+                unit_key = (row.values.get("site_code"), row.values.get("unit_code"))
+                if row.action == "error" and unit_key not in self.units:
+                    self.units[unit_key] = {"row": row}
+        elif key == "archives":
+            for row in rows:
+                if row.action == "error" and all(
+                    row.values.get(k)
+                    for k in ("site_code", "unit_code", "tenant_name", "move_in_date")
+                ):
+                    self.archives.setdefault(row.archive_key(), {"row": row})
+
+    def _broken(self, row, col_key, found):
+        """Whether ``found`` (a row of the file) has an error: then ``row``
+        gets one naming it."""
+        if isinstance(found, dict) and found["row"].action == "error":
+            self._error(
+                row,
+                col_key,
+                self._(
+                    "it refers to row %(row)s of sheet %(sheet)s, which has an error.",
+                    row=found["row"].number,
+                    sheet=sheet_title(SHEETS_BY_KEY[found["row"].sheet]),
+                ),
+            )
+            return True
+        return False
 
     def _error(self, row, col_key, message):
         if row.action == "error":
@@ -271,6 +304,8 @@ class GoliveCheck:
 
     def _unit_of(self, row):
         key = (row.values["site_code"], row.values["unit_code"])
+        if self._broken(row, "unit_code", self.units.get(key)):
+            return None
         if key not in self.units:
             self._error(
                 row,
@@ -354,9 +389,9 @@ class GoliveCheck:
     def _archive_of(self, row):
         key = row.archive_key()
         archive = self.archives.get(key)
-        if archive is None or (
-            isinstance(archive, dict) and archive["row"].action == "error"
-        ):
+        if self._broken(row, "tenant_name", archive):
+            return None
+        if archive is None:
             self._error(
                 row,
                 "tenant_name",

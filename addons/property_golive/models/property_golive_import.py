@@ -66,7 +66,9 @@ class PropertyGoliveImport(models.Model):
     )
     check_ok = fields.Boolean(string="Dry Run OK", readonly=True, copy=False)
     summary = fields.Text(readonly=True, copy=False)
-    report_file = fields.Binary(string="Dry-run Report", attachment=True, copy=False, readonly=True)
+    report_file = fields.Binary(
+        string="Dry-run Report", attachment=True, copy=False, readonly=True
+    )
     report_filename = fields.Char(readonly=True)
     row_count = fields.Integer(readonly=True, copy=False)
     create_count = fields.Integer(string="To Create", readonly=True, copy=False)
@@ -76,7 +78,9 @@ class PropertyGoliveImport(models.Model):
     arrears_total = fields.Monetary(string="Opening Arrears", readonly=True, copy=False)
     deposits_total = fields.Monetary(string="Deposits Held", readonly=True, copy=False)
     control_arrears = fields.Monetary(
-        string="Control Total: Arrears", tracking=True, help="Entered by finance from the former system."
+        string="Control Total: Arrears",
+        tracking=True,
+        help="Entered by finance from the former system.",
     )
     control_deposits = fields.Monetary(string="Control Total: Deposits", tracking=True)
     arrears_difference = fields.Monetary(compute="_compute_differences")
@@ -85,9 +89,13 @@ class PropertyGoliveImport(models.Model):
     progress_step = fields.Char(readonly=True, copy=False)
     job_uuid = fields.Char(readonly=True, copy=False)
     duration = fields.Float(string="Duration (s)", readonly=True, copy=False)
-    move_ids = fields.One2many("account.move", "property_golive_import_id", string="Opening Entries")
+    move_ids = fields.One2many(
+        "account.move", "property_golive_import_id", string="Opening Entries"
+    )
 
-    @api.depends("arrears_total", "deposits_total", "control_arrears", "control_deposits")
+    @api.depends(
+        "arrears_total", "deposits_total", "control_arrears", "control_deposits"
+    )
     def _compute_differences(self):
         for record in self:
             record.arrears_difference = record.arrears_total - record.control_arrears
@@ -106,7 +114,9 @@ class PropertyGoliveImport(models.Model):
             tables = read_tables(base64.b64decode(self.file))
         except ValueError as error:
             raise UserError(
-                self.env._("The file is not a readable xlsx workbook: save it as .xlsx and upload it again.")
+                self.env._(
+                    "The file is not a readable xlsx workbook: save it as .xlsx and upload it again."
+                )
             ) from error
         if not tables:
             raise UserError(
@@ -123,7 +133,10 @@ class PropertyGoliveImport(models.Model):
     def _store_check(self, check):
         totals = check.totals()
         vals = {
-            "row_count": sum(sum(t[a] for a in ("create", "update", "unchanged", "error")) for t in totals.values()),
+            "row_count": sum(
+                sum(t[a] for a in ("create", "update", "unchanged", "error"))
+                for t in totals.values()
+            ),
             "create_count": sum(t["create"] for t in totals.values()),
             "update_count": sum(t["update"] for t in totals.values()),
             "unchanged_count": sum(t["unchanged"] for t in totals.values()),
@@ -143,7 +156,10 @@ class PropertyGoliveImport(models.Model):
                 "%(sheet)s: %(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
                 "%(error)s errors, total %(amount)s",
                 sheet=sheet_title(sheet),
-                **{k: totals[sheet.key][k] for k in ("create", "update", "unchanged", "error", "amount")},
+                **{
+                    k: totals[sheet.key][k]
+                    for k in ("create", "update", "unchanged", "error", "amount")
+                },
             )
             for sheet in SHEETS
         ]
@@ -162,29 +178,56 @@ class PropertyGoliveImport(models.Model):
         _ = self.env._
         labels = self._action_labels()
         rows = [
-            [sheet_title(sheet), row.number, labels[row.action], row.reason,
-             " | ".join(str(v) for v in row.values.values() if v not in (None, ""))]
+            [
+                sheet_title(sheet),
+                row.number,
+                labels[row.action],
+                row.reason,
+                " | ".join(str(v) for v in row.values.values() if v not in (None, "")),
+            ]
             for sheet in SHEETS
             for row in check.rows[sheet.key]
         ]
         summary = {
             "title": _("Summary"),
-            "columns": [(_("Sheet"), "text", 22), (_("Create"), "integer"), (_("Update"), "integer"),
-                        (_("Unchanged"), "integer"), (_("Errors"), "integer"), (_("Total"), "number")],
-            "rows": [[sheet_title(sheet), *(totals[sheet.key][k] for k in
-                                             ("create", "update", "unchanged", "error", "amount"))]
-                     for sheet in SHEETS],
+            "columns": [
+                (_("Sheet"), "text", 22),
+                (_("Create"), "integer"),
+                (_("Update"), "integer"),
+                (_("Unchanged"), "integer"),
+                (_("Errors"), "integer"),
+                (_("Total"), "number"),
+            ],
+            "rows": [
+                [
+                    sheet_title(sheet),
+                    *(
+                        totals[sheet.key][k]
+                        for k in ("create", "update", "unchanged", "error", "amount")
+                    ),
+                ]
+                for sheet in SHEETS
+            ],
             "rows_title": _("Rows"),
         }
-        columns = [(_("Sheet"), "text", 18), (_("Row"), "integer", 6), (_("Result"), "text", 10),
-                   (_("Reason"), "text", 60), (_("Values"), "text", 60)]
+        columns = [
+            (_("Sheet"), "text", 18),
+            (_("Row"), "integer", 6),
+            (_("Result"), "text", 10),
+            (_("Reason"), "text", 60),
+            (_("Values"), "text", 60),
+        ]
         return report_content(columns, rows, summary)
 
     def action_dry_run(self):
         """Check every row, keep the report and the totals; write nothing else."""
         for record in self:
             if record.state == "applied":
-                raise UserError(self.env._("This file is applied: upload a corrected file in a new import."))
+                raise UserError(
+                    self.env._(
+                        "This file is applied: upload a corrected file in a new import."
+                    )
+                )
             check = record._check()
             record.write({**record._store_check(check), "state": "checked"})
         return True
@@ -192,9 +235,17 @@ class PropertyGoliveImport(models.Model):
     def action_apply(self):
         self.ensure_one()
         if self.state != "checked" or not self.check_ok:
-            raise UserError(self.env._("Run the dry run and correct every error before applying the file."))
-        if self.row_count > JOB_THRESHOLD_ROWS and not self.env.context.get("property_golive_sync"):
-            job = self.with_delay(channel="root", description=self.display_name)._apply_job()
+            raise UserError(
+                self.env._(
+                    "Run the dry run and correct every error before applying the file."
+                )
+            )
+        if self.row_count > JOB_THRESHOLD_ROWS and not self.env.context.get(
+            "property_golive_sync"
+        ):
+            job = self.with_delay(
+                channel="root", description=self.display_name
+            )._apply_job()
             self.job_uuid = job.uuid
             return True
         return self._apply()
@@ -222,10 +273,21 @@ class PropertyGoliveImport(models.Model):
         except Exception as error:  # noqa: BLE001 - any error fails the file, kept as its reason
             _logger.info("go-live import %s failed: %s", self.id, error)
             self.env.invalidate_all()
-            self.write({**vals, "state": "failed", "summary": str(error), "progress": 0.0})
-            self.message_post(body=self.env._("The file was not applied: %(error)s", error=str(error)))
+            self.write(
+                {**vals, "state": "failed", "summary": str(error), "progress": 0.0}
+            )
+            self.message_post(
+                body=self.env._("The file was not applied: %(error)s", error=str(error))
+            )
             return False
-        self.write({**vals, "state": "applied", "progress": 100.0, "duration": time.time() - start})
+        self.write(
+            {
+                **vals,
+                "state": "applied",
+                "progress": 100.0,
+                "duration": time.time() - start,
+            }
+        )
         return True
 
     def _progress_writer(self):
@@ -247,13 +309,17 @@ class PropertyGoliveImport(models.Model):
     def action_reset_draft(self):
         for record in self:
             if record.state not in ("checked", "failed"):
-                raise UserError(self.env._("Only a checked or failed import goes back to draft."))
+                raise UserError(
+                    self.env._("Only a checked or failed import goes back to draft.")
+                )
         self.write({"state": "draft", "check_ok": False, "progress": 0.0})
         return True
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_journal_line")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_journal_line"
+        )
         action["domain"] = [("property_golive_import_id", "=", self.id)]
         action["context"] = {}
         return action

@@ -21,7 +21,9 @@ class ResCompany(models.Model):
 
     def _property_opening_account(self):
         self.ensure_one()
-        return self.property_opening_account_id or self.get_unaffected_earnings_account()
+        return (
+            self.property_opening_account_id or self.get_unaffected_earnings_account()
+        )
 
     def _property_opening_journal(self):
         """The sales journal of opening balances, created on first use."""
@@ -29,9 +31,19 @@ class ResCompany(models.Model):
         if not self.property_opening_journal_id:
             Journal = self.env["account.journal"].sudo()
             journal = Journal.search(
-                [*Journal._check_company_domain(self), ("code", "=", "OPEN"), ("type", "=", "sale")], limit=1
+                [
+                    *Journal._check_company_domain(self),
+                    ("code", "=", "OPEN"),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
             ) or Journal.create(
-                {"name": self.env._("Opening Balances"), "code": "OPEN", "type": "sale", "company_id": self.id}
+                {
+                    "name": self.env._("Opening Balances"),
+                    "code": "OPEN",
+                    "type": "sale",
+                    "company_id": self.id,
+                }
             )
             self.sudo().property_opening_journal_id = journal
         return self.property_opening_journal_id

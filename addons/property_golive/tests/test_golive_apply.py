@@ -43,14 +43,18 @@ class TestGoliveApply(GoliveCase):
         self.assertEqual(meter.last_reading_value, 321.5)
         self.assertEqual(meter.last_reading_date, date(2026, 2, 28))
         standard = self.env["property.fee.standard"].search([("site_id", "=", site.id)])
-        self.assertEqual((standard.state, standard.rate, standard.usage), ("approved", 2.5, "home"))
+        self.assertEqual(
+            (standard.state, standard.rate, standard.usage), ("approved", 2.5, "home")
+        )
 
     def test_opening_arrears_are_posted_receivables(self):
         record = self._applied()
         archive = self._archive()
         invoices = record.move_ids.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.invoice_line_ids.property_fee_item_id == self.item_fee
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.invoice_line_ids.property_fee_item_id == self.item_fee
+            )
         )
         self.assertEqual(len(invoices), 1)
         self.assertEqual(invoices.state, "posted")
@@ -66,8 +70,12 @@ class TestGoliveApply(GoliveCase):
         )
         self.assertEqual(lines[2].property_period_end, date(2026, 2, 28))
         self.assertEqual(lines.property_occupancy_id, archive)
-        keys = self.env["property.billing.key"].search([("occupancy_id", "=", archive.id), ("item_id", "=", self.item_fee.id)])
-        self.assertEqual(sorted(keys.mapped("period_start")), lines.mapped("property_period_start"))
+        keys = self.env["property.billing.key"].search(
+            [("occupancy_id", "=", archive.id), ("item_id", "=", self.item_fee.id)]
+        )
+        self.assertEqual(
+            sorted(keys.mapped("period_start")), lines.mapped("property_period_start")
+        )
         self.assertEqual(keys.move_line_id, lines)
 
     def test_deposits_reconcile_with_the_liability(self):
@@ -76,16 +84,29 @@ class TestGoliveApply(GoliveCase):
             archive = self._archive(unit_code)
             self.assertEqual(archive.deposit_held, amount)
             balance = sum(
-                self.env["account.move.line"].search(
-                    [("account_id", "=", self.deposit_account.id), ("partner_id", "=", archive.tenant_id.id),
-                     ("parent_state", "=", "posted")]
-                ).mapped("balance")
+                self.env["account.move.line"]
+                .search(
+                    [
+                        ("account_id", "=", self.deposit_account.id),
+                        ("partner_id", "=", archive.tenant_id.id),
+                        ("parent_state", "=", "posted"),
+                    ]
+                )
+                .mapped("balance")
             )
             self.assertEqual(-balance, archive.deposit_held)
             receivable = self.env["account.move.line"].search(
-                [("partner_id", "=", archive.tenant_id.id), ("account_id.account_type", "=", "asset_receivable"),
-                 ("parent_state", "=", "posted"), ("property_fee_item_id", "=", False),
-                 ("move_id.line_ids.property_fee_item_id", "=", self.item_deposit.id)]
+                [
+                    ("partner_id", "=", archive.tenant_id.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("property_fee_item_id", "=", False),
+                    (
+                        "move_id.line_ids.property_fee_item_id",
+                        "=",
+                        self.item_deposit.id,
+                    ),
+                ]
             )
             self.assertEqual(sum(receivable.mapped("amount_residual")), 0.0)
 
@@ -94,7 +115,11 @@ class TestGoliveApply(GoliveCase):
         before = self._counts()
         record = self._import()
         record.action_dry_run()
-        self.assertEqual((record.create_count, record.update_count, record.error_count), (0, 0, 0), record.summary)
+        self.assertEqual(
+            (record.create_count, record.update_count, record.error_count),
+            (0, 0, 0),
+            record.summary,
+        )
         self.assertEqual(record.unchanged_count, 15)
         record.action_apply()
         self.assertEqual(record.state, "applied")
@@ -105,10 +130,16 @@ class TestGoliveApply(GoliveCase):
         tables = self.tables()
         tables["units"][0]["area"] = 101.5
         tables["archives"][1]["move_out_date"] = "2026-03-01"
-        tables["arrears"].append({**tables["arrears"][3], "period": "2026-01", "amount": 300.0})
+        tables["arrears"].append(
+            {**tables["arrears"][3], "period": "2026-01", "amount": 300.0}
+        )
         record = self._import(tables)
         record.action_dry_run()
-        self.assertEqual((record.create_count, record.update_count, record.error_count), (1, 2, 0), record.summary)
+        self.assertEqual(
+            (record.create_count, record.update_count, record.error_count),
+            (1, 2, 0),
+            record.summary,
+        )
         record.action_apply()
         self.assertEqual(self._archive().unit_id.area, 101.5)
         self.assertEqual(self._archive("1-102").state, "ended")
