@@ -83,22 +83,25 @@ class PropertySite(models.Model):
         )
 
     def _golive_sum(self, domain):
-        rows = (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
+        """{site id: untaxed amount} of the posted opening invoices' lines
+        (one query per site: a form shows one site)."""
+        Line = self.env["account.move.line"].sudo()
+        result = {}
+        for site in self:
+            [(amount,)] = Line._read_group(
                 [
-                    ("move_id.property_site_id", "in", self.ids),
+                    ("move_id.property_site_id", "=", site.id),
                     ("move_id.property_golive_import_id", "!=", False),
-                    ("move_id.state", "=", "posted"),
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("parent_state", "=", "posted"),
                     ("display_type", "=", "product"),
                     *domain,
                 ],
-                ["move_id.property_site_id"],
+                [],
                 ["price_subtotal:sum"],
             )
-        )
-        return {site.id: amount for site, amount in rows}
+            result[site.id] = amount or 0.0
+        return result
 
     def _compute_golive(self):
         units = self._golive_count("property.unit", [])

@@ -1,2 +1,3 @@
 from . import test_golive_checks
 from . import test_golive_apply
+from . import test_golive_accounting

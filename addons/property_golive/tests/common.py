@@ -129,7 +129,7 @@ class GoliveCase(OneOffCase):
             ],
         }
 
-    def _import(self, tables=None, **vals):
+    def _import(self, tables=None, **vals):  # also called on the class
         content = workbook_content(tables or self.tables())
         return (
             self.env["property.golive.import"]
