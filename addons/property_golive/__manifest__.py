@@ -1,6 +1,8 @@
 {
     "name": "Property Go-live Import",
-    "summary": "Go-live (上线导入): a company's sites, units, tenant archives, members, "
+    "summary": "Go-live (上线导入): a company's sites, units, tenant archives, "
+    "members, "
+    ""
     "meters, fee standards, opening arrears and deposits held, from one workbook, "
     "dry run, all-or-nothing apply and reconciled opening balances",
     "version": "18.0.1.0.0",

@@ -356,6 +356,7 @@ class GoliveApply:
             lambda line: line.account_id.account_type == "asset_receivable"
         )
         amount = sum(receivable.mapped("balance"))
+        opening = self.company._property_opening_account()
         entry = (
             self.env["account.move"]
             .with_company(self.company)
@@ -372,7 +373,7 @@ class GoliveApply:
                     "line_ids": [
                         Command.create(
                             {
-                                "account_id": self.company._property_opening_account().id,
+                                "account_id": opening.id,
                                 "partner_id": invoice.partner_id.id,
                                 "debit": amount,
                                 "name": invoice.ref or invoice.name,

@@ -311,7 +311,8 @@ class GoliveCheck:
                 row,
                 "unit_code",
                 self._(
-                    "unit %(unit)s of site %(site)s is neither in the Units sheet nor in the database.",
+                    "unit %(unit)s of site %(site)s is neither in the Units sheet "
+                    "nor in the database.",
                     unit=key[1],
                     site=key[0],
                 ),
@@ -377,7 +378,8 @@ class GoliveCheck:
                             row,
                             "move_in_date",
                             self._(
-                                "unit %(unit)s is already occupied by %(tenant)s from %(start)s: "
+                                "unit %(unit)s is already occupied by %(tenant)s "
+                                "from %(start)s: "
                                 "two archives of a unit cannot overlap.",
                                 unit=key[1],
                                 tenant=other_key[2],
@@ -396,7 +398,8 @@ class GoliveCheck:
                 row,
                 "tenant_name",
                 self._(
-                    "the archive of %(tenant)s in unit %(unit)s from %(date)s is neither in the "
+                    "the archive of %(tenant)s in unit %(unit)s from %(date)s is "
+                    "neither in the "
                     "Archives sheet nor in the database.",
                     tenant=key[2],
                     unit=key[1],
@@ -494,7 +497,8 @@ class GoliveCheck:
                         row,
                         "reading_value",
                         self._(
-                            "meter %(serial)s already has the reading %(value)s on %(date)s.",
+                            "meter %(serial)s already has the reading %(value)s on "
+                            "%(date)s.",
                             serial=v["serial"],
                             value=reading.value,
                             date=reading.date,
@@ -509,7 +513,8 @@ class GoliveCheck:
                     row,
                     "reading_value",
                     self._(
-                        "the readings of meter %(serial)s would decrease: %(value)s on %(date)s.",
+                        "the readings of meter %(serial)s would decrease: %(value)s "
+                        "on %(date)s.",
                         serial=v["serial"],
                         value=reading.value,
                         date=reading.date,
@@ -558,7 +563,8 @@ class GoliveCheck:
             ] = standard
         kinds = ("area", "fixed", "metered", "one_off", "deposit", "service", "shared")
         message = self._(
-            "%(item)s is a late-fee item: its daily rate is set on the fee standard form."
+            "%(item)s is a late-fee item: its daily rate is set on the fee standard "
+            "form."
         )
         seen = {}
         for row in rows:
@@ -586,7 +592,8 @@ class GoliveCheck:
                         row,
                         "rate",
                         self._(
-                            "the approved standard %(standard)s has another rate: an approved standard "
+                            "the approved standard %(standard)s has another rate: "
+                            "an approved standard "
                             "changes by a new version with a later effective date.",
                             standard=standard.name,
                         ),
@@ -619,7 +626,8 @@ class GoliveCheck:
             ):
                 keys[(key.occupancy_id.id, key.item_id.id, key.period_start)] = key
         message = self._(
-            "%(item)s is not billed per period: opening arrears are for recurring fee items."
+            "%(item)s is not billed per period: opening arrears are for recurring "
+            "fee items."
         )
         seen = {}
         this_month = date(self.today.year, self.today.month, 1)
@@ -673,7 +681,8 @@ class GoliveCheck:
                 row,
                 "amount",
                 self._(
-                    "the opening arrear %(move)s is posted with %(amount)s: credit it in Accounting "
+                    "the opening arrear %(move)s is posted with %(amount)s: credit "
+                    "it in Accounting "
                     "before importing another amount.",
                     move=line.move_id.name,
                     amount=line.price_unit,
@@ -697,7 +706,8 @@ class GoliveCheck:
                     charge
                 )
         message = self._(
-            "%(item)s is not a deposit: deposits held are imported on a fee item of kind Deposit."
+            "%(item)s is not a deposit: deposits held are imported on a fee item of "
+            "kind Deposit."
         )
         seen = {}
         for row in rows:
@@ -721,7 +731,8 @@ class GoliveCheck:
                         row,
                         "amount",
                         self._(
-                            "the deposit %(charge)s is held with %(amount)s: refund it before importing "
+                            "the deposit %(charge)s is held with %(amount)s: refund "
+                            "it before importing "
                             "another amount.",
                             charge=charge.display_name,
                             amount=charge.amount,

@@ -4,6 +4,7 @@ import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import file_open
 
 from odoo.addons.property_tenant.spreadsheet import download_action
 
@@ -50,7 +51,8 @@ class PropertyGoliveImport(models.Model):
     site_id = fields.Many2one(
         "property.site",
         check_company=True,
-        help="The site going live (for its checklist); the file may hold several sites.",
+        help="The site going live (for its checklist); the file may hold "
+        "several sites.",
     )
     state = fields.Selection(
         IMPORT_STATES, default="draft", required=True, tracking=True, copy=False
@@ -115,13 +117,15 @@ class PropertyGoliveImport(models.Model):
         except ValueError as error:
             raise UserError(
                 self.env._(
-                    "The file is not a readable xlsx workbook: save it as .xlsx and upload it again."
+                    "The file is not a readable xlsx workbook: save it as .xlsx and "
+                    "upload it again."
                 )
             ) from error
         if not tables:
             raise UserError(
                 self.env._(
-                    "The workbook has none of the go-live sheets (%(sheets)s): start from the template.",
+                    "The workbook has none of the go-live sheets (%(sheets)s): "
+                    "start from the template.",
                     sheets=", ".join(sheet_title(sheet) for sheet in SHEETS),
                 )
             )
@@ -153,7 +157,8 @@ class PropertyGoliveImport(models.Model):
     def _summary_text(self, totals, check):
         lines = [
             self.env._(
-                "%(sheet)s: %(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
+                "%(sheet)s: %(create)s to create, %(update)s to update, "
+                "%(unchanged)s unchanged, "
                 "%(error)s errors, total %(amount)s",
                 sheet=sheet_title(sheet),
                 **{
@@ -300,11 +305,38 @@ class PropertyGoliveImport(models.Model):
         def write(done, step):
             with self.env.registry.cursor() as cr:
                 cr.execute(
-                    "UPDATE property_golive_import SET progress = %s, progress_step = %s WHERE id = %s",
+                    "UPDATE property_golive_import SET progress = %s, progress_step "
+                    "= %s WHERE id = %s",
                     [done, step, record_id],
                 )
 
         return write
+
+    @api.model
+    def _demo_load(self, path):
+        """The demo's go-live: the workbook at ``path`` (in the addons)
+        checked and applied by the demo administrator, like a manager would."""
+        with file_open(path, "rb") as workbook:
+            content = workbook.read()
+        admin = self.env.ref("base.user_admin")
+        record = (
+            self.with_user(admin)
+            .with_context(property_golive_sync=True)
+            .create(
+                {
+                    "name": self.env._("Go-live of the demo site"),
+                    "file": base64.b64encode(content),
+                    "filename": path.rsplit("/", 1)[-1],
+                }
+            )
+        )
+        record.action_dry_run()
+        if not record.check_ok or not record._apply():
+            _logger.warning("demo go-live workbook not applied: %s", record.summary)
+        record.site_id = self.env["property.site"].search(
+            [("code", "=", "WH"), ("company_id", "=", record.company_id.id)], limit=1
+        )
+        return record
 
     def action_reset_draft(self):
         for record in self:

@@ -3,7 +3,6 @@ import base64
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-
 from odoo.tests import tagged
 
 from .common import GoliveCase
