@@ -603,14 +603,10 @@ class GoliveCheck:
     # Opening arrears and deposits
     # ------------------------------------------------------------------
     def _db_archive_ids(self, rows):
+        """Ids of the archives of the database that ``rows`` refer to."""
+        archives = (self.archives.get(row.archive_key()) for row in rows)
         return list(
-            {
-                a.id
-                for row in rows
-                if not isinstance(
-                    a := self.archives.get(row.archive_key()), (dict, type(None))
-                )
-            }
+            {a.id for a in archives if a is not None and not isinstance(a, dict)}
         )
 
     def _check_arrears(self, rows):

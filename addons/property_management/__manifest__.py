@@ -17,6 +17,7 @@
         "property_billing",
         "property_community",
         "property_helpdesk_billing",
+        "property_golive",
     ],
     "data": [
         "security/ir.model.access.csv",
