@@ -82,6 +82,7 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--units", type=int, default=10000)
+    parser.add_argument("--profile", help="write a cProfile of the apply to this file")
     args = parser.parse_args()
     config.parse_config(
         ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
@@ -112,8 +113,15 @@ def main():
         ):
             reset_peak()
             start = time.time()
-            method()
-            env.flush_all()
+            if args.profile and step == "apply":
+                import cProfile  # noqa: PLC0415 - only when asked
+
+                cProfile.runctx(
+                    "method(); env.flush_all()", globals(), locals(), args.profile
+                )
+            else:
+                method()
+                env.flush_all()
             print(
                 f"{step}: {time.time() - start:.1f} s, peak RSS {peak_rss_mb():.0f} "
                 "MB, "

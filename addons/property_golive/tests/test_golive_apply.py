@@ -1,9 +1,14 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.job import Job
+
+from ..models import property_golive_import
 from .common import GoliveCase
 
 
@@ -172,3 +177,23 @@ class TestGoliveApply(GoliveCase):
 
     def test_flow_graph(self):
         pass
+
+    def test_large_file_applied_by_a_job(self):
+        """Above the row limit the apply is a queue job on the root
+        channel; the worker applies the whole file."""
+        record = self._import()
+        record.action_dry_run()
+        with patch.object(property_golive_import, "JOB_THRESHOLD_ROWS", 5):
+            record.with_user(self.manager).action_apply()
+        job = self.env["queue.job"].search([("uuid", "=", record.job_uuid)])
+        self.assertEqual((job.channel, job.state), ("root", "pending"))
+        self.assertEqual(record.state, "checked")
+        loaded = Job.load(self.env, job.uuid)
+        loaded.set_started()
+        RunJobController._try_perform_job(self.env, loaded)
+        self.env.invalidate_all()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(record.state, "applied")
+        self.assertEqual(
+            len(record.move_ids.filtered(lambda m: m.move_type == "out_invoice")), 4
+        )
