@@ -633,10 +633,9 @@ class GoliveCheck:
             item = self._item(row, ARREAR_KINDS, message)
             self._positive(row, "amount")
             if v["period"] > this_month:
+                month = v["period"].strftime("%Y-%m")
                 self._error(
-                    row,
-                    "period",
-                    self._("%(date)s is in the future.", date=f"{v['period']:%Y-%m}"),
+                    row, "period", self._("%(date)s is in the future.", date=month)
                 )
             move_out = archive and (
                 archive.get("row").values.get("move_out_date")
