@@ -190,9 +190,16 @@ class PropertyChargeOneOff(models.Model):
 
     @api.depends("occupancy_id")
     def _compute_payer_id(self):
+        """Who pays the archive's bills: the payer of its running billing
+        plan (e.g. the owner), else the tenant."""
         for charge in self:
-            if not charge.payer_id:
-                charge.payer_id = charge.occupancy_id.tenant_id.commercial_partner_id
+            if charge.payer_id and charge.state != "draft":
+                continue
+            occupancy = charge.occupancy_id
+            plans = occupancy.billing_plan_ids.filtered(lambda p: p.state == "running")
+            charge.payer_id = (
+                plans[:1].payer_id or occupancy.tenant_id.commercial_partner_id
+            )
 
     @api.depends("item_id", "occupancy_id")
     def _compute_quantity(self):

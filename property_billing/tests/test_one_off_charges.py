@@ -3,8 +3,8 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
 
@@ -26,7 +26,9 @@ class TestOneOffCharges(FlowGraphMixin, OneOffCase):
         self.assertEqual((march.price_unit, march.amount), (8.0, 644.0))
         card = self._charge(item=self.item_card, quantity=2)
         self.assertEqual(card.amount, 100.0, "a count: 2 × 50.00")
-        self.assertEqual(march.payer_id, self.tenant_a, "the archive's tenant pays")
+        self.assertEqual(march.payer_id, self.tenant_a, "the archive's payer")
+        self.plan_home.payer_id = self.tenant_c  # e.g. the owner pays
+        self.assertEqual(self._charge(occupancy=self.occ_home).payer_id, self.tenant_c)
         self.assertIn("T-201", march.name)
 
     def test_billed_now(self):
@@ -68,6 +70,17 @@ class TestOneOffCharges(FlowGraphMixin, OneOffCase):
         self.assertEqual(charge.state, "draft")
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self._charge(quantity=-1)
+
+    def test_access(self):
+        charge = self._charge()
+        with self.assertRaises(AccessError):
+            charge.with_user(self.portal_a).read(["amount"])
+        with self.assertRaises(AccessError):
+            charge.with_user(self.agent).read(["amount"])
+        with self.assertRaises(AccessError):
+            charge.with_user(self.collector).unlink()
+        charge.with_user(self.manager).unlink()
+        self.assertFalse(charge.exists())
 
     def test_recurring_item_refused(self):
         with self.assertRaisesRegex(ValidationError, "billing plan"):
@@ -232,9 +245,52 @@ class TestOneOffCharges(FlowGraphMixin, OneOffCase):
         with self.assertRaisesRegex(ValidationError, "one-off charge"):
             self.plan_office.line_ids = [Command.create({"item_id": self.item_deco.id})]
 
+    def test_form_prices_as_the_desk_fills_it(self):
+        form = Form(self.env["property.charge.one.off"].with_user(self.collector))
+        form.occupancy_id = self.occ_office
+        form.item_id = self.item_deco
+        form.date = date(2026, 3, 10)
+        self.assertEqual((form.quantity, form.price_unit), (80.5, 8.0))
+        self.assertEqual(form.amount, 644.0)
+        self.assertEqual(form.payer_id, self.tenant_a)
+        form.item_id = self.item_card
+        self.assertEqual((form.quantity, form.amount), (1.0, 50.0))
+        charge = form.save()
+        self.assertEqual(charge.name, "Test Card Replacement T-201")
+
     # ------------------------------------------------------------------
     # The flow
     # ------------------------------------------------------------------
+    def _flow_situation(self, record):
+        return (record.state, record.paid)
+
+    def _flow_extra_moves(self, record):
+        """The tenant pays the bill; a billing manager refunds a paid
+        deposit (through the wizard the "Refund Deposit" button opens)."""
+        moves = []
+        if record.state == "billed" and not record.paid:
+            moves.append(("Pay", lambda: self._pay(record.move_id)))
+        if record.state == "billed" and record.item_kind == "deposit":
+            moves.append(
+                (
+                    "Refund",
+                    lambda: record.with_user(self.manager).action_refund_deposit(
+                        100.0, "Damage"
+                    ),
+                )
+            )
+        return moves
+
+    def test_deposit_flow_graph(self):
+        deposit = self._charge(item=self.item_deposit)
+        with freeze_time("2026-03-11"):
+            edges = self.flow_graph(deposit, (self.collector, self.manager))
+        self.assertIn(("billed", "Refund", "refunded"), edges)
+        self.assertIn(("billed", "Release", "released"), edges, "unpaid: withdrawn")
+        self.assertEqual(
+            never_ending(edges, {"refunded", "released", "cancel"}, "draft"), set()
+        )
+
     def test_flow_graph(self):
         for item, billing in (
             (self.item_deco, "now"),
