@@ -163,3 +163,37 @@ class TestGoliveChecks(GoliveCase):
         record = self._import(tables).with_context(lang="zh_CN")
         record.action_dry_run()
         self.assertIn("工作表 单元 Units，第 4 行", record.summary)
+
+    def test_references_to_the_database(self):
+        """Rows may refer to what the suite already holds: an arrear of an
+        existing archive resolves; a new archive overlapping a live one of
+        the database is refused."""
+        ref = {
+            "site_code": "TBP",
+            "unit_code": "T-201",
+            "tenant_name": "Zhang Wei",
+            "move_in_date": "2025-06-01",
+        }
+        tables = {
+            "arrears": [
+                {**ref, "item_code": "T-PMF", "period": "2026-01", "amount": 100.0}
+            ],
+            "archives": [
+                {
+                    "site_code": "TBP",
+                    "unit_code": "T-301",
+                    "tenant_name": "新租户",
+                    "move_in_date": "2026-01-01",
+                }
+            ],
+        }
+        record = self._import(tables)
+        record.action_dry_run()
+        self.assertEqual(
+            (record.create_count, record.error_count), (1, 1), record.summary
+        )
+        self.assertIn(
+            "row 3, column 入住日期 / Move-in Date: unit T-301 is already occupied "
+            "by Liu Fang",
+            record.summary,
+        )
