@@ -18,6 +18,7 @@
         "property_community",
         "property_helpdesk_billing",
         "property_decoration",
+        "property_golive",
     ],
     "data": [
         "security/ir.model.access.csv",
