@@ -7,7 +7,7 @@ transaction is rolled back at the end.
 Run from a directory without an ``odoo`` folder, on a database where
 property_golive is installed (fee item PMF of kind area):
 
-    cd /tmp && python3 /work/main/benchmarks/bench_golive.py -d DB \\
+    cd /tmp && python3 benchmarks/golive/bench_golive.py -d DB \\
         --addons-path=/opt/odoo18/odoo/addons,/opt/odoo18/addons,REPO/addons,REPO \\
         --units 10000
 
