@@ -18,3 +18,4 @@ from . import test_shared_costs
 from . import test_phone
 from . import test_one_off_charges
 from . import test_deposits
+from . import test_billing_run_flow
