@@ -1,6 +1,6 @@
 """Applying a checked go-live workbook: the rows of a :class:`GoliveCheck`
 written in dependency order (sites, buildings, units, archives, members,
-meters, standards, opening arrears, deposits), in batches, with the
+documents, meters, standards, opening arrears, deposits), in batches, with the
 opening entries of finance.  The caller runs it inside one savepoint: any
 error and nothing of the file is kept."""
 
@@ -38,6 +38,7 @@ class GoliveApply:
             ("units", self._apply_units),
             ("archives", self._apply_archives),
             ("members", self._apply_members),
+            ("documents", self._apply_documents),
             ("meters", self._apply_meters),
             ("standards", self._apply_standards),
             ("arrears", self._apply_arrears),
@@ -177,6 +178,42 @@ class GoliveApply:
         for row in self._todo(rows, "update"):
             row.record.write(row.changes)
 
+    def _apply_documents(self, rows):
+        """The documents each archive holds, as the former system knew them:
+        a document whose original was checked is marked verified (by the
+        user applying the file, on the file's date); files are attached
+        later, in the archive."""
+        Document = self.env["property.document"]
+        Type = self.env["property.document.type"]
+        for chunk in _chunks(self._todo(rows, "create")):
+            vals_list = []
+            for row in chunk:
+                v = row.values
+                doc_type = Type.browse(v["document_type_id"])
+                vals_list.append(
+                    {
+                        "name": " ".join(filter(None, (doc_type.name, v["reference"]))),
+                        "document_type_id": doc_type.id,
+                        "occupancy_id": self.check.archives[row.archive_key()].id,
+                        "reference": v["reference"] or False,
+                        "issue_date": v.get("issue_date") or False,
+                        "expiry_date": v.get("expiry_date") or False,
+                        **self._verified(v.get("verified_date")),
+                    }
+                )
+            Document.create(vals_list)
+        for row in self._todo(rows, "update"):
+            changes = dict(row.changes)
+            if "verified_date" in changes:
+                changes.update(self._verified(changes["verified_date"]))
+            row.record.write(changes)
+
+    def _verified(self, day):
+        return {
+            "verified_date": day or False,
+            "verified_by_id": self.env.user.id if day else False,
+        }
+
     def _apply_meters(self, rows):
         Meter = self.env["property.meter"]
         Reading = self.env["property.meter.reading"]
@@ -243,19 +280,24 @@ class GoliveApply:
     # Accounting
     # ------------------------------------------------------------------
     def _by_archive(self, rows):
+        """Rows to create by (archive, due date): one opening invoice per
+        bill of the former system, so that dunning and late fees count each
+        period from its own due date."""
         groups = {}
         for row in self._todo(rows, "create"):
-            groups.setdefault(self.check.archives[row.archive_key()], []).append(row)
+            due = row.values.get("due_date") or self.date
+            key = (self.check.archives[row.archive_key()], due)
+            groups.setdefault(key, []).append(row)
         return groups
 
-    def _move_vals(self, occupancy, lines):
+    def _move_vals(self, occupancy, due_date, lines):
         return {
             "move_type": "out_invoice",
             "partner_id": occupancy.tenant_id.id,
             "journal_id": self.company._property_opening_journal().id,
             "invoice_date": self.date,
             "date": self.date,
-            "invoice_date_due": self.date,
+            "invoice_date_due": due_date,
             "property_site_id": occupancy.site_id.id,
             "property_golive_import_id": self.record.id,
             "invoice_origin": self.env._("Opening balance"),
@@ -289,9 +331,9 @@ class GoliveApply:
         for chunk in _chunks(groups, 200):
             vals_list = [
                 self._move_vals(
-                    occ, [self._arrear_line(occ, row, account) for row in occ_rows]
+                    occ, due, [self._arrear_line(occ, row, account) for row in occ_rows]
                 )
-                for occ, occ_rows in chunk
+                for (occ, due), occ_rows in chunk
             ]
             if fast is None:
                 fast = self._prepared_path_ok(Move, vals_list[0])
@@ -347,7 +389,7 @@ class GoliveApply:
         so the charge is paid and counts in the archive's deposits held."""
         Charge = self.env["property.charge.one.off"]
         Key = self.env["property.billing.key"].sudo()
-        for occupancy, occ_rows in self._by_archive(rows).items():
+        for (occupancy, due), occ_rows in self._by_archive(rows).items():
             charges = Charge.create(
                 [
                     {
@@ -368,7 +410,7 @@ class GoliveApply:
             move = (
                 self.env["account.move"]
                 .with_company(self.company)
-                .create(self._move_vals(occupancy, lines))
+                .create(self._move_vals(occupancy, due, lines))
             )
             for charge, line in zip(charges, move.invoice_line_ids, strict=True):
                 key = Key.create(

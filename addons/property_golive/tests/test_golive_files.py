@@ -47,7 +47,7 @@ class TestGoliveFiles(GoliveCase):
         }
         self.assertEqual(by_sheet["历史欠费 Arrears"], (3, 0, 0, 1, 1050.0 - 250.0))
         lines = list(rows.iter_rows(min_row=2, values_only=True))
-        self.assertEqual(len(lines), 15)
+        self.assertEqual(len(lines), 17)
         errors = [line for line in lines if line[2] == "error"]
         self.assertEqual([(e[0], e[1]) for e in errors], [("历史欠费 Arrears", 4)])
         self.assertIn("greater than zero", errors[0][3])
