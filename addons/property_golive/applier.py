@@ -98,25 +98,53 @@ class GoliveApply:
         }
 
     # ------------------------------------------------------------------
+    @staticmethod
+    def _tenant_key(values):
+        """Who a row's tenant is: the name with the ID or tax number when
+        given, else the name and phone; a name alone is one tenant across
+        the file (a tenant renting several units)."""
+        vat = (values.get("tenant_vat") or "").strip()
+        if vat:
+            return ("vat", vat, values["tenant_name"])
+        return ("name", values["tenant_name"], values.get("tenant_phone") or "")
+
     def _partners(self, rows):
-        """Tenants by name (and phone when given): found in the database or
-        created once per name and phone."""
+        """Tenants of the rows, by :meth:`_tenant_key`: found in the
+        database (same ID/tax number; or same name and phone; or, for a name
+        alone, a tenant of an archive of the company of that name) or
+        created once per key.  A contact that merely shares a tenant's name
+        (an employee, a supplier) is never taken for the tenant."""
         Partner = self.env["res.partner"]
         names = list({row.values["tenant_name"] for row in rows})
         found = {}
         for partner in Partner.search_fetch(
             [("name", "in", names), ("company_id", "in", (False, self.company.id))],
-            ["name", "phone"],
+            ["name", "phone", "vat"],
+            order="id",
         ):
-            found.setdefault((partner.name, partner.phone or ""), partner)
-            found.setdefault((partner.name, ""), partner)
+            if partner.vat:
+                found.setdefault(("vat", partner.vat, partner.name), partner)
+            if partner.phone:
+                found.setdefault(("name", partner.name, partner.phone), partner)
+        tenants = self.env["property.occupancy"].search_fetch(
+            [
+                ("tenant_id.name", "in", names),
+                ("company_id", "=", self.company.id),
+            ],
+            ["tenant_id"],
+            order="id",
+        )
+        for occupancy in tenants:
+            found.setdefault(
+                ("name", occupancy.tenant_id.name, ""), occupancy.tenant_id
+            )
         missing = {}
         for row in rows:
-            key = (row.values["tenant_name"], row.values.get("tenant_phone") or "")
+            key = self._tenant_key(row.values)
             if key not in found and key not in missing:
                 missing[key] = {
-                    "name": key[0],
-                    "phone": key[1] or False,
+                    "name": row.values["tenant_name"],
+                    "phone": row.values.get("tenant_phone") or False,
                     "vat": row.values.get("tenant_vat") or False,
                 }
         for chunk in _chunks(list(missing.items())):
@@ -135,7 +163,7 @@ class GoliveApply:
             for row in chunk:
                 v = row.values
                 unit = check.units[(v["site_code"], v["unit_code"])]
-                partner = partners[(v["tenant_name"], v.get("tenant_phone") or "")]
+                partner = partners[self._tenant_key(v)]
                 vals_list.append(
                     {
                         "unit_id": unit.id,

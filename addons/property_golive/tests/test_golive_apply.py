@@ -170,6 +170,25 @@ class TestGoliveApply(GoliveCase):
         self.assertIn("credit it", record.summary)
         self.assertIn("历史欠费 Arrears", record.summary)
 
+    def test_tenants_are_matched_safely(self):
+        """A contact that only shares a tenant's name is not the tenant; a
+        name with its ID number finds its partner (not a namesake with
+        another number); a tenant named alone twice in the file is one
+        tenant renting two units."""
+        Partner = self.env["res.partner"]
+        namesake = Partner.create({"name": "赵强", "email": "zq@example.com"})
+        Partner.create({"name": "王芳", "vat": "310101198001015678"})
+        by_vat = Partner.create({"name": "王芳", "vat": "110101199001011234"})
+        tables = self.tables()
+        tables["archives"][0]["tenant_vat"] = "110101199001011234"
+        tables["archives"][2]["tenant_name"] = "赵强"
+        self._applied(tables)
+        self.assertEqual(self._archive().tenant_id, by_vat)
+        tenant_b = self._archive("1-102").tenant_id
+        self.assertNotEqual(tenant_b, namesake)
+        self.assertEqual(self._archive("1-103").tenant_id, tenant_b)
+        self.assertFalse(namesake.property_occupancy_ids)
+
     def test_changed_due_date_is_refused(self):
         self._applied()
         tables = self.tables()
