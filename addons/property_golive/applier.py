@@ -45,9 +45,21 @@ class GoliveApply:
             ("deposits", self._apply_deposits),
         )
         for index, (key, method) in enumerate(steps):
+            self._step = (index, len(steps), key)
             self.progress(100.0 * index / len(steps), key)
             method(self.check.rows[key])
         self.progress(100.0, "done")
+
+    def _step_progress(self, done, total):
+        """Progress within the current step (``done`` of ``total``)."""
+        index, count, key = self._step
+        self.progress(100.0 * (index + done / max(total, 1)) / count, key)
+
+    def _release_memory(self):
+        """Writes what is pending and empties the record cache: a large
+        file's records stay in the transaction, not in this process."""
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     @staticmethod
     def _todo(rows, action):
@@ -356,7 +368,7 @@ class GoliveApply:
         Key = self.env["property.billing.key"].sudo()
         groups = list(self._by_archive(rows).items())
         fast = None
-        for chunk in _chunks(groups, 200):
+        for done, chunk in enumerate(_chunks(groups, 200)):
             vals_list = [
                 self._move_vals(
                     occ, due, [self._arrear_line(occ, row, account) for row in occ_rows]
@@ -386,6 +398,8 @@ class GoliveApply:
                     for line in moves.invoice_line_ids
                 ]
             )
+            self._release_memory()
+            self._step_progress(min((done + 1) * 200, len(groups)), len(groups))
 
     def _receivable(self, partner_id):
         partner = self.env["res.partner"].browse(partner_id).with_company(self.company)
