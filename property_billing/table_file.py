@@ -70,6 +70,8 @@ SIGNATURES = (
     (b"{\\rtf", "RTF"),
 )
 _CHUNK = 1024 * 1024
+_DECODE_CHUNK = 64 * 1024
+_NOT_BLANK = re.compile(rb"\S")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # What openpyxl and zipfile raise on a truncated or corrupt workbook.
 _BROKEN_WORKBOOK = (
@@ -105,7 +107,8 @@ def file_kind(content, filename=""):
     against the extension of ``filename``; raise :class:`TableFileError`
     for anything else."""
     name = (filename or "").lower()
-    if not content.strip().lstrip(codecs.BOM_UTF8).strip():
+    start = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
+    if not _NOT_BLANK.search(content, start):
         raise TableFileError("empty")
     if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
         raise TableFileError("xls")
@@ -171,8 +174,8 @@ def text_encoding(content):
     for encoding in ("utf-8", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            for start in range(0, len(content), _CHUNK):
-                decoder.decode(content[start : start + _CHUNK])
+            for start in range(0, len(content), _DECODE_CHUNK):
+                decoder.decode(content[start : start + _DECODE_CHUNK])
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue

@@ -92,35 +92,37 @@ class PropertyMeterReadingImport(models.TransientModel):
     # ------------------------------------------------------------------
     def _open_table(self):
         """The :class:`~..table_file.Table` of the file; its ``mapping`` is
-        ``({column: index}, {column: title})``.  A file that is not a
-        table, or without the columns needed, is refused as a whole."""
+        ``({column: index}, {column: title})``."""
         self.ensure_one()
         content = base64.b64decode(self.file or b"")
-        try:
-            return open_table(content, self.filename, _header_columns)
-        except TableFileError as error:
-            if error.code != "no_header":
-                raise UserError(error_message(self.env, error)) from error
-            raise UserError(
-                self.env._(
-                    "A row at the top of the file must name its columns: meter "
-                    "serial number (or unit code and meter type), date and "
-                    "reading; optionally site, reader login and rollover. "
-                    "Found: %(found)s.",
-                    found=error.detail or "-",
-                )
-            ) from error
+        return open_table(content, self.filename, _header_columns)
+
+    def _file_error_message(self, error):
+        """A file that is not a table, or without the columns needed, is
+        refused as a whole with this message."""
+        if error.code != "no_header":
+            return error_message(self.env, error)
+        return self.env._(
+            "A row at the top of the file must name its columns: meter "
+            "serial number (or unit code and meter type), date and "
+            "reading; optionally site, reader login and rollover. "
+            "Found: %(found)s.",
+            found=error.detail or "-",
+        )
 
     # ------------------------------------------------------------------
     # Import
     # ------------------------------------------------------------------
     def action_import(self):
         self.ensure_one()
-        with self._open_table() as table:
-            indexes, titles = table.mapping
-            report = _Report(titles)
-            candidates, cells_by_row = self._parse_rows(table.rows, indexes, report)
-            header, file_format = table.header, table.format
+        try:
+            with self._open_table() as table:
+                indexes, titles = table.mapping
+                report = _Report(titles)
+                candidates, cells_by_row = self._parse_rows(table.rows, indexes, report)
+                header, file_format = table.header, table.format
+        except TableFileError as error:
+            raise UserError(self._file_error_message(error)) from error
         if not candidates and not report.entries:
             raise UserError(
                 self.env._(
