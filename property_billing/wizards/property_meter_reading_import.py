@@ -185,8 +185,7 @@ class PropertyMeterReadingImport(models.TransientModel):
             with self.env.cr.savepoint():
                 return Reading.create([vals for _n, _c, vals in todo])
         except (ValidationError, psycopg2.IntegrityError):
-            pass
-        created = Reading
+            created = Reading
         for number, _cells, vals in todo:
             try:
                 with self.env.cr.savepoint():
