@@ -110,9 +110,9 @@ def file_kind(content, filename=""):
     start = len(codecs.BOM_UTF8) if content.startswith(codecs.BOM_UTF8) else 0
     if not _NOT_BLANK.search(content, start):
         raise TableFileError("empty")
-    if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
-        raise TableFileError("xls")
     kind = _binary_kind(content)
+    if content[:4] == b"\xd0\xcf\x11\xe0" or (name.endswith(".xls") and kind != "xlsx"):
+        raise TableFileError("xls")
     if kind == "xlsx":
         if name.endswith(TEXT_NAMES):
             raise TableFileError("named_csv", name.rsplit(".", 1)[-1])
