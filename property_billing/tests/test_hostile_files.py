@@ -28,7 +28,7 @@ from odoo.exceptions import UserError
 from odoo.tests import BaseCase, new_test_user, tagged
 
 from ..payment_file import parse_file
-from ..table_file import MAX_RATIO, TableFileError
+from ..table_file import MAX_RATIO, TableFileError, file_kind
 from .common import PropertyBillingCase
 from .test_meters import MeterCase
 
@@ -178,6 +178,29 @@ class TestHostileFilesPure(BaseCase):
         with zipfile.ZipFile(io.BytesIO(corpus("payments_merged.xlsx"))) as book:
             for info in book.infolist():
                 self.assertLess(info.file_size, MAX_RATIO * info.compress_size)
+
+    def test_file_kinds(self):
+        """What a file is, from its bytes, against what its name says."""
+        book = corpus("payments_merged.xlsx")
+        self.assertEqual(file_kind(book, "bank.xls"), "xlsx", "Excel opens it too")
+        self.assertEqual(file_kind(book, ""), "xlsx")
+        self.assertEqual(file_kind("日期,金额\n".encode("gbk"), "bank"), "csv")
+        word = io.BytesIO()
+        with zipfile.ZipFile(word, "w") as archive:
+            archive.writestr("word/document.xml", "<w:document/>")
+        for content, name, code, detail in (
+            (word.getvalue(), "bank.xlsx", "wrong_type", "ZIP"),
+            (b"\x00\x01\x02binary", "bank.csv", "wrong_type", "binary"),
+            (b"\x1f\x8b\x08gzip", "bank.csv", "wrong_type", "gzip"),
+            (b"<html><table>", "bank.xls", "xls", ""),
+            (book, "bank.txt", "named_csv", "txt"),
+        ):
+            with self.subTest(name=name, code=code):
+                with self.assertRaises(TableFileError) as caught:
+                    file_kind(content, name)
+                self.assertEqual(
+                    (caught.exception.code, caught.exception.detail), (code, detail)
+                )
 
     def test_large_file_streamed(self):
         """A large statement is read row by row: what parsing holds beyond
