@@ -13,3 +13,4 @@ from . import test_timeline
 from . import test_spot
 from . import test_phone
 from . import test_upload
+from . import test_export
