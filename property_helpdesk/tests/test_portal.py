@@ -390,6 +390,20 @@ class TestPortal(HttpCase, PortalCase):
                     (Ticket.search_count([]), Attachment.search_count([])), before
                 )
 
+    def test_submit_refusal_in_the_tenants_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["property_tenant", "property_helpdesk"], ["zh_CN"]
+        )
+        self.portal_a.lang = "zh_CN"
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        response = self._new_request(
+            files=[("photos", ("evil.jpg", samples.HTML, "image/jpeg"))]
+        )
+        self.assertIn(
+            "文件 evil.jpg 不是照片（JPEG、PNG、GIF 或 WebP）。", response.text
+        )
+
     def test_submit_photo_names_are_cleaned(self):
         self.authenticate("ph_tenant_a", "ph_tenant_a")
         response = self._new_request(
