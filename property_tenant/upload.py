@@ -1,9 +1,10 @@
 """Files that tenants upload through the portal: one gate for every form.
 
 Photos of a service request, drawings and documents of a decoration
-application: every portal route that takes files reads them through
-:func:`request_uploads` (or :func:`read_uploads` with files at hand), which
-refuses, with a message in the visitor's language,
+application, files attached in the portal chatter of the suite's records
+(controllers/attachment.py): every portal route that takes files reads them
+through :func:`request_uploads` (or :func:`read_uploads` with files at
+hand), which refuses, with a message in the visitor's language,
 
 - more files than the limit, or a file larger than the limit (settings:
   ``property_tenant.upload_max_files``, ``property_tenant.upload_max_size_mb``);

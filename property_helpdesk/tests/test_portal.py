@@ -390,6 +390,40 @@ class TestPortal(HttpCase, PortalCase):
                     (Ticket.search_count([]), Attachment.search_count([])), before
                 )
 
+    def _chatter_upload(self, name, data):
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": self._csrf(),
+                "thread_id": str(self.ticket_a.id),
+                "thread_model": "property.ticket",
+            },
+            files={"ufile": (name, data, "application/octet-stream")},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_chatter_attachments_pass_the_same_gate(self):
+        """The portal chatter of a request takes the same files as the forms."""
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        Attachment = self.env["ir.attachment"]
+        before = Attachment.search_count([])
+        for name, data, error in (
+            ("evil.jpg", samples.HTML, "is not a photo, a PDF"),
+            ("evil.svg", samples.SVG, "is not a photo, a PDF"),
+            ("bomb.png", samples.png_bomb(30000, 30000), "is too large"),
+            ("plan.docx", samples.PDF, "is not what its name says"),
+        ):
+            with self.subTest(name=name):
+                result = self._chatter_upload(name, data)
+                self.assertIn(error, result.get("error", ""))
+                self.assertEqual(Attachment.search_count([]), before)
+        result = self._chatter_upload("../\u202eleak.png", PHOTO)
+        self.assertNotIn("error", result)
+        attachment = Attachment.search([], order="id desc", limit=1)
+        self.assertEqual(attachment.name, "leak.png")
+        self.assertEqual(attachment.raw, PHOTO)
+
     def test_submit_refusal_in_the_tenants_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
