@@ -129,12 +129,7 @@ class TestBillingRunSurvivesFaults(unittest.TestCase):
         caught in the middle of writing invoices."""
 
         def writing():
-            failed = db.query(
-                "SELECT exc_info FROM queue_job WHERE state = 'failed'"
-                " AND property_billing_run_id = %s",
-                [run_id],
-            )
-            self.assertFalse(failed, server.log_tail(f"failed jobs: {failed}"))
+            self._assert_no_failed_job(db, run_id, server)
             return db.query(THE_BATCHES_WRITING, [run_id, method])
 
         return wait_until(
@@ -144,8 +139,18 @@ class TestBillingRunSurvivesFaults(unittest.TestCase):
             lambda: server.log_tail(f"no {method} job caught writing invoices"),
         )[0]
 
+    def _assert_no_failed_job(self, db, run_id, server):
+        """A failed batch leaves its run waiting for a user: never."""
+        failed = db.query(
+            "SELECT exc_name, exc_info FROM queue_job WHERE state = 'failed'"
+            " AND property_billing_run_id = %s",
+            [run_id],
+        )
+        self.assertFalse(failed, server.log_tail(f"failed jobs: {failed}"))
+
     def _wait_state(self, db, run_id, state, server):
         def reached():
+            self._assert_no_failed_job(db, run_id, server)
             [[current]] = db.query(
                 "SELECT state FROM property_billing_run WHERE id = %s", [run_id]
             )
