@@ -8,6 +8,7 @@ Every wait is bounded; what is started is stopped by the caller's cleanups
 (process groups killed, databases dropped, temporary directories removed).
 Not a test module: the test modules of this folder import it."""
 
+import atexit
 import importlib.util
 import json
 import os
@@ -273,6 +274,42 @@ class Database:
         if proc.returncode:
             raise AssertionError(f"script failed:\n{proc.stderr[-3000:]}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+_TEMPLATES = {}
+INSTALL_TIMEOUT = 1500
+
+
+def billing_template(odoo):
+    """A scratch database where ``property_billing`` is installed without
+    demo data, once per test session (a few minutes): the tests work on
+    copies of it (:meth:`Database.create` with ``template``).  Dropped when
+    the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=<database>:<data
+    dir>`` names one installed already (a developer aid; left as it is)."""
+    if reuse := os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE"):
+        name, data_dir = reuse.split(":", 1)
+        return Database(name, data_dir)
+    if "property_billing" not in _TEMPLATES:
+        tmp = Path(tempfile.mkdtemp(prefix="property_template_"))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        template = Database.scratch("test_template", tmp / "data").create()
+        atexit.register(template.drop)
+        started = time.monotonic()
+        try:
+            template.run_odoo(
+                odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
+                "--without-demo=all", log=tmp / "install.log",
+                timeout=INSTALL_TIMEOUT,
+            )  # fmt: skip
+        except (AssertionError, subprocess.TimeoutExpired) as error:
+            # the next test class fails at once, not after another install
+            _TEMPLATES["property_billing"] = error
+            raise
+        print(f"property_billing installed in {time.monotonic() - started:.0f}s")
+        _TEMPLATES["property_billing"] = template
+    if isinstance(_TEMPLATES["property_billing"], Exception):
+        raise AssertionError("property_billing could not be installed, see above")
+    return _TEMPLATES["property_billing"]
 
 
 class OdooServer:

@@ -3,8 +3,9 @@ Odoo server: prefork workers and OCA queue_job's job runner, as production
 starts it (config/odoo.local.conf).
 
 A transaction of the test database is invisible to another process, so the
-test works on a scratch database of its own: created, ``property_billing``
-installed into it by ``odoo`` (``--stop-after-init``, a few minutes), a
+test works on a scratch database of its own: a copy of the one where
+``property_billing`` is installed by ``odoo`` once per test session
+(``--stop-after-init``, a few minutes; tests/odoo_processes.py), a
 server started on it (``--workers=2``, ``--load=base,web,queue_job``, the
 billing channel at capacity 2, free ports of its own), a run of 40 payers
 generated in batches of 10; the run must end generated with every payer
@@ -23,12 +24,12 @@ from odoo_processes import (
     BILLING_RUN_SETUP,
     Database,
     OdooServer,
+    billing_template,
     require_odoo,
 )
 
 PAYERS = 40
 BATCH = 10
-INSTALL_TIMEOUT = 1500
 RUN_TIMEOUT = 300
 
 
@@ -37,14 +38,12 @@ class TestBillingBatchesInParallel(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.odoo = require_odoo(cls)
+        template = billing_template(cls.odoo)
         cls.tmp = Path(tempfile.mkdtemp(prefix="property_qj_"))
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-        cls.db = Database.scratch("test_qj", cls.tmp / "data").create()
+        cls.db = Database.scratch("test_qj", cls.tmp / "data")
+        cls.db.create(template=template)
         cls.addClassCleanup(cls.db.drop)
-        cls.db.run_odoo(
-            cls.odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
-            "--without-demo=all", log=cls.tmp / "install.log", timeout=INSTALL_TIMEOUT,
-        )  # fmt: skip
 
     def _query(self, sql, params=()):
         return self.db.query(sql, params)

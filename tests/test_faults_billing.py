@@ -4,8 +4,8 @@ again, PostgreSQL restarted under it (every connection lost).
 
 Real processes, as production runs them (tests/odoo_processes.py): an Odoo
 server with prefork workers (``--workers=2``) and OCA queue_job's job runner
-on a scratch database where ``property_billing`` is installed once for the
-module (copies per test).  A run of PAYERS payers is generated in batches
+on a copy of a scratch database where ``property_billing`` is installed
+once per test session.  A run of PAYERS payers is generated in batches
 of BATCH; when a batch job is caught writing invoices (its worker's
 database session holds a write lock on ``account_move``), the fault is
 injected; the run must then end by itself within a bounded time, generated
@@ -22,6 +22,7 @@ its figures right.
   posted; the Odoo server keeps running and must recover on its own."""
 
 import os
+import shutil
 import signal
 import tempfile
 import time
@@ -33,13 +34,13 @@ from odoo_processes import (
     Database,
     OdooServer,
     PrivateCluster,
+    billing_template,
     require_odoo,
     wait_until,
 )
 
 PAYERS = 48
 BATCH = 12
-INSTALL_TIMEOUT = 1500
 RUN_TIMEOUT = 240
 CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
@@ -81,28 +82,9 @@ class TestBillingRunSurvivesFaults(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.odoo = require_odoo(cls)
+        cls.template = billing_template(cls.odoo)
         cls.tmp = Path(tempfile.mkdtemp(prefix="property_faults_"))
-        cls.addClassCleanup(cls._remove_tmp)
-        if reuse := os.environ.get("PROPERTY_FAULTS_TEMPLATE"):
-            # developer aid: "<database>:<data dir>" where property_billing
-            # is installed already (without demo data); left as it is
-            name, data_dir = reuse.split(":", 1)
-            cls.template = Database(name, data_dir)
-            return
-        cls.template = Database.scratch("test_faults", cls.tmp / "data").create()
-        cls.addClassCleanup(cls.template.drop)
-        started = time.monotonic()
-        cls.template.run_odoo(
-            cls.odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
-            "--without-demo=all", log=cls.tmp / "install.log", timeout=INSTALL_TIMEOUT,
-        )  # fmt: skip
-        print(f"property_billing installed in {time.monotonic() - started:.0f}s")
-
-    @classmethod
-    def _remove_tmp(cls):
-        import shutil  # noqa: PLC0415
-
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
 
     def _database(self, conn=None):
         """A copy of the installed template (on ``conn``'s server if
