@@ -75,6 +75,7 @@ class TestLoadSmoke(unittest.TestCase):
             "--staff=2",
             "--staff-duration=10",
             "--months=1",
+            "--profile-passes=1",
             f"--port={port}",
             f"--gevent-port={port + 1}",
             f"--out={out}",

@@ -81,6 +81,7 @@ ERROR_MARKERS = (
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 FORM_ACTION_RE = re.compile(r'<form[^>]*action="([^"]*/my/requests/new)"')
 COUNTER_RE = re.compile(r'data-placeholder_count="([^"]+)"')
+REQUEST_LINK_RE = re.compile(r'href="(?:/[a-z]{2}_[A-Z]{2})?(/my/requests/\d+)[?"]')
 UNIT_SELECT_RE = re.compile(r'<select[^>]*name="unit_id".*?</select>', re.S)
 PORTAL_REFERENCE = "/my/invoices"
 BACKOFFICE_REFERENCE = "invoices list (account.move)"
@@ -673,26 +674,44 @@ class Tenant:
             error = f"{type(exc).__name__}: {exc}"
         self.recorder.add(page, time.perf_counter() - start, error)
 
+    def home(self):
+        home = self.get("/my/home")
+        if home is not None:
+            self.counters(COUNTER_RE.findall(home.text))
+
+    def requests_list(self):
+        listing = self.get("/my/requests")
+        if listing is not None:
+            found = REQUEST_LINK_RE.search(listing.text)
+            self.request_url = found.group(1) if found else self.request_url
+
+    def request_detail(self):
+        if self.request_url:
+            self.get("/my/requests/<id>", self.request_url)
+
+    def steps(self):
+        """A tenant's visit, in order; /my/invoices in the same loop."""
+        return (
+            self.home,
+            lambda: self.get("/my/property-bills"),
+            lambda: self.get("/my/property-bills/ledger"),
+            self.requests_list,
+            self.request_detail,
+            lambda: self.get("/my/notices"),
+            lambda: self.get("/my/events"),
+            self.submit_request,
+            lambda: self.get(PORTAL_REFERENCE),
+        )
+
     def loop(self, deadline, once=False):
+        """The visit over and over until the deadline (checked before each
+        page: no request starts after it), or once."""
         while once or time.monotonic() < deadline:
+            for step in self.steps():
+                if not once and time.monotonic() >= deadline:
+                    return
+                step()
             once = False
-            home = self.get("/my/home")
-            if home is not None:
-                self.counters(COUNTER_RE.findall(home.text))
-            self.get("/my/property-bills")
-            self.get("/my/property-bills/ledger")
-            listing = self.get("/my/requests")
-            if listing is not None:
-                found = re.search(
-                    r'href="(?:/[a-z]{2}_[A-Z]{2})?(/my/requests/\d+)[?"]', listing.text
-                )
-                self.request_url = found.group(1) if found else self.request_url
-            if self.request_url:
-                self.get("/my/requests/<id>", self.request_url)
-            self.get("/my/notices")
-            self.get("/my/events")
-            self.submit_request()
-            self.get(PORTAL_REFERENCE)
 
 
 def run_threads(workers, deadline):
@@ -894,8 +913,9 @@ class Staff:
 
     def loop(self, deadline, once=False):
         while once or time.monotonic() < deadline:
-            once = False
             for name, screen in self.screens.items():
+                if not once and time.monotonic() >= deadline:
+                    return
                 start = time.perf_counter()
                 error = None
                 try:
@@ -903,6 +923,7 @@ class Staff:
                 except Exception as exc:  # noqa: BLE001 - every failure counts
                     error = f"{type(exc).__name__}: {exc}"
                 self.recorder.add(name, time.perf_counter() - start, error)
+            once = False
 
 
 def specification(node, model, models):
@@ -1056,6 +1077,9 @@ def parse_args(argv):
     parser.add_argument("--lang", default="zh_CN", help="the users' language")
     parser.add_argument("--server-log-level", default="warn")
     parser.add_argument(
+        "--queries-only", action="store_true", help="no load: the queries per page"
+    )
+    parser.add_argument(
         "--profile-passes",
         type=int,
         default=3,
@@ -1103,10 +1127,10 @@ def main(argv=None):
             "portal": [],
             "backoffice": [],
         }
-        for level in args.levels:
+        for level in [] if args.queries_only else args.levels:
             print(f"==> portal: {level} tenants for {args.duration} s", flush=True)
             result["portal"].append(portal_level(args, world["tenants"], level))
-        if args.staff:
+        if args.staff and not args.queries_only:
             print(f"==> back office: {args.staff} staff", flush=True)
             result["backoffice"].append(backoffice(args, world["staff"]))
         stop_server(server)
