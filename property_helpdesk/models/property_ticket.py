@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mail import parse_contact_from_email
 
+from odoo.addons.property_tenant.concurrency import serialize_on
+
 from ..utils import is_satisfied
 
 TICKET_KINDS = [
@@ -96,6 +98,13 @@ class PropertyTicket(models.Model):
     _sequence_code = "property.ticket"
     _order = "priority desc, received_at desc, id desc"
     _check_company_auto = True
+    _sql_constraints = [
+        (
+            "portal_submission_uniq",
+            "unique(portal_submission)",
+            "This request form was already sent: look at your requests.",
+        ),
+    ]
     _mail_post_access = "read"
     _primary_email = "email_from"
 
@@ -122,6 +131,12 @@ class PropertyTicket(models.Model):
         copy=False,
     )
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
+    portal_submission = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Key of the portal form that sent the request: the same form "
+        "sent twice is one request.",
+    )
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
     site_id = fields.Many2one(tracking=True)
     unit_id = fields.Many2one(tracking=True)
@@ -743,6 +758,10 @@ class PropertyTicket(models.Model):
     def action_dispatch(self):
         """Open a work order for the item (first or next round)."""
         self.ensure_one()
+        # two agents dispatching at once: the second waits for the first
+        # and is replayed on its result, which the check below refuses
+        serialize_on(self)
+        self._ensure_not_dispatched()
         if self.kind == "complaint":
             self._ensure_state(["solution", "in_progress"], self.env._("Dispatching"))
             if not self.approved_solution_id:
@@ -772,6 +791,22 @@ class PropertyTicket(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _ensure_not_dispatched(self):
+        """A next round is dispatched once the work order of the last one
+        has come back (done or returned to the desk), never beside it."""
+        open_orders = self.work_order_ids.filtered(
+            lambda w: w.state in ("assigned", "in_progress")
+        )
+        if open_orders:
+            raise UserError(
+                self.env._(
+                    "%(item)s is already dispatched: work order %(order)s is "
+                    "open. Follow that work order instead of dispatching again.",
+                    item=self.display_name,
+                    order=", ".join(open_orders.mapped("display_name")),
+                )
+            )
 
     def _create_work_order(self, previous=None):
         self.ensure_one()

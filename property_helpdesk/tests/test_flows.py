@@ -239,6 +239,16 @@ class TestServiceRequest(PropertyHelpdeskCase):
         ticket.action_dispatch()
         self.assertEqual(len(ticket.work_order_ids), 2)
 
+    def test_dispatched_once_while_its_work_order_is_open(self):
+        """Two agents pressing Dispatch on the same item: the second is
+        refused while the first work order is open (at the same moment,
+        tests/test_concurrency.py)."""
+        ticket = self._ticket(category_id=self.category_plumbing.id)
+        ticket.action_dispatch()
+        with self.assertRaisesRegex(UserError, "is already dispatched"):
+            ticket.with_user(self.supervisor).action_dispatch()
+        self.assertEqual(len(ticket.work_order_ids), 1)
+
     def test_purchase_goes_to_the_department_head(self):
         ticket = self._ticket(category_id=self.category_plumbing.id)
         ticket.action_dispatch()
