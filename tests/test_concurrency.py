@@ -621,12 +621,18 @@ class TestConcurrency(unittest.TestCase):
         agents = [self._client("agent1"), self._client("agent2")]
         results = at_once(
             *(
-                lambda a=a: a.button("property.ticket", "action_dispatch", [ticket])
+                # the context the form's Dispatch button sends
+                lambda a=a: a.button(
+                    "property.ticket",
+                    "action_dispatch",
+                    [ticket],
+                    {"property_seen_state": "new"},
+                )
                 for a in agents
             )
         )
         message = self._one_wins(results)
-        self.assertIn("already", message)
+        self.assertIn("changed by someone else", message)
         [[orders]] = self._query(
             "SELECT count(*) FROM property_work_order WHERE ticket_id = %s", [ticket]
         )

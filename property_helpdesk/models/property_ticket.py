@@ -761,7 +761,7 @@ class PropertyTicket(models.Model):
         # two agents dispatching at once: the second waits for the first
         # and is replayed on its result, which the check below refuses
         serialize_on(self)
-        self._ensure_not_dispatched()
+        self._ensure_as_seen()
         if self.kind == "complaint":
             self._ensure_state(["solution", "in_progress"], self.env._("Dispatching"))
             if not self.approved_solution_id:
@@ -792,21 +792,31 @@ class PropertyTicket(models.Model):
             "target": "current",
         }
 
-    def _ensure_not_dispatched(self):
-        """A next round is dispatched once the work order of the last one
-        has come back (done or returned to the desk), never beside it."""
-        open_orders = self.work_order_ids.filtered(
-            lambda w: w.state in ("assigned", "in_progress")
-        )
-        if open_orders:
-            raise UserError(
-                self.env._(
-                    "%(item)s is already dispatched: work order %(order)s is "
-                    "open. Follow that work order instead of dispatching again.",
-                    item=self.display_name,
-                    order=", ".join(open_orders.mapped("display_name")),
+    def _ensure_as_seen(self):
+        """The item is still as the agent saw it when pressing the button
+        (its form sends the state and the number of work orders it showed):
+        another agent's press in the meantime is not done a second time."""
+        context = self.env.context
+        seen_state = context.get("property_seen_state")
+        seen_orders = context.get("property_seen_work_orders")
+        self.invalidate_recordset(["work_order_count"])  # not stored: recount
+        for ticket in self:
+            if (seen_state and seen_state != ticket.state) or (
+                seen_orders is not None and seen_orders != ticket.work_order_count
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(item)s was changed by someone else in the meantime "
+                        "(it is now %(state)s, with %(count)s work orders): "
+                        "nothing was done. Reload the item and look at it "
+                        "before pressing again.",
+                        item=ticket.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[ticket.state],
+                        count=ticket.work_order_count,
+                    )
                 )
-            )
 
     def _create_work_order(self, previous=None):
         self.ensure_one()
