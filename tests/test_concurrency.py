@@ -297,7 +297,7 @@ class TestConcurrency(unittest.TestCase):
         subprocess.run(createdb, check=True)
         cls.addClassCleanup(cls._drop)
         if template:
-            cls._odoo("-u", "property_billing,property_helpdesk")
+            cls._odoo("-u", "property_tenant,property_billing,property_helpdesk")
         else:
             cls._odoo("-i", MODULES, "--without-demo=all")
         setup = subprocess.run(

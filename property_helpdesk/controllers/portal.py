@@ -24,18 +24,20 @@ from odoo import Command, _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import plaintext2html
-from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.property_tenant.concurrency import serialize_on
+from odoo.addons.property_tenant.upload import (
+    PHOTO_TYPES,
+    attachment_values,
+    request_uploads,
+    upload_limits,
+)
 
 from ..models.property_ticket import TICKET_KINDS
 from ..utils import SATISFACTION_LEVELS, is_satisfied
 
-MAX_PHOTOS = 5
-MAX_PHOTO_SIZE = 10 * 1024 * 1024  # bytes, per photo
-PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 SUMMARY_MAX_LENGTH = 200
 
 
@@ -197,42 +199,8 @@ class PropertyHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # New request
     # ------------------------------------------------------------------
-    def _property_read_photos(self, errors):
-        """Validated photos as (name, bytes); problems appended to errors."""
-        files = [
-            file
-            for file in request.httprequest.files.getlist("photos")
-            if file and file.filename
-        ]
-        if len(files) > MAX_PHOTOS:
-            errors.append(
-                _("Attach at most %(count)s photos.", count=MAX_PHOTOS),
-            )
-            return []
-        photos = []
-        for file in files:
-            data = file.read(MAX_PHOTO_SIZE + 1)
-            if len(data) > MAX_PHOTO_SIZE:
-                errors.append(
-                    _(
-                        "The photo %(name)s is larger than %(size)s MB.",
-                        name=file.filename,
-                        size=MAX_PHOTO_SIZE // (1024 * 1024),
-                    )
-                )
-                continue
-            if not data or guess_mimetype(data) not in PHOTO_MIMETYPES:
-                errors.append(
-                    _(
-                        "The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).",
-                        name=file.filename,
-                    )
-                )
-                continue
-            photos.append((file.filename, data))
-        return photos
-
     def _property_request_form_values(self, occupancies, form, errors, spot=None):
+        limits = upload_limits(request.env)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -250,8 +218,8 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 ],
                 "form": form,
                 "errors": errors,
-                "max_photos": MAX_PHOTOS,
-                "max_photo_size": MAX_PHOTO_SIZE // (1024 * 1024),
+                "max_photos": limits.max_files,
+                "max_photo_size": limits.max_size // (1024 * 1024),
             }
         )
         return values
@@ -334,7 +302,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
         errors = self._property_request_errors(
             form, occupancy, spot, bool(post.get("spot_id"))
         )
-        photos = self._property_read_photos(errors)
+        photos = request_uploads("photos", "photo", errors)
         if errors:
             return request.render(
                 "property_helpdesk.portal_my_request_new",
@@ -384,17 +352,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                     attachments_sudo = (
                         request.env["ir.attachment"]
                         .sudo()
-                        .create(
-                            [
-                                {
-                                    "name": name,
-                                    "raw": data,
-                                    "res_model": "property.ticket",
-                                    "res_id": ticket_sudo.id,
-                                }
-                                for name, data in photos
-                            ]
-                        )
+                        .create(attachment_values(photos, ticket_sudo))
                     )
                     ticket_sudo.photo_ids = [Command.set(attachments_sudo.ids)]
         except (UserError, ValidationError) as error:
@@ -524,7 +482,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
         stream = request.env["ir.binary"]._get_stream_from(photo_sudo)
         # shown inline only when it is a picture (files added at the desk may
         # be anything)
-        inline = stream.mimetype in PHOTO_MIMETYPES and not kw.get("download")
+        inline = stream.mimetype in PHOTO_TYPES and not kw.get("download")
         return stream.get_response(as_attachment=not inline)
 
     @http.route(

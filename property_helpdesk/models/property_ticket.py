@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.mail import parse_contact_from_email
+from odoo.tools.mail import email_normalize, parse_contact_from_email
 
 from odoo.addons.property_tenant.concurrency import serialize_on
 
@@ -106,6 +106,8 @@ class PropertyTicket(models.Model):
         ),
     ]
     _mail_post_access = "read"
+    # no item from an auto-responder, no auto-reply posted on one
+    _mail_refuse_automatic = True
     _primary_email = "email_from"
 
     name = fields.Char(
@@ -1153,6 +1155,25 @@ class PropertyTicket(models.Model):
         if partner:
             values.setdefault("partner_id", partner.id)
         return super().message_new(msg_dict, custom_values=values)
+
+    def _mail_reply_allowed(self, message_dict):
+        """A reply is attached to the item when it comes from the staff,
+        from the item's customer (their company included), from one of its
+        followers, or from the address that wrote it in; anyone else's
+        "reply" (a forged In-Reply-To or References) is not, and is taken as
+        a new mail to the desk."""
+        self.ensure_one()
+        author = self.env["res.partner"].browse(message_dict.get("author_id"))
+        if author:
+            if any(not user.share for user in author.sudo().user_ids):
+                return True
+            commercial = author.commercial_partner_id
+            if self.partner_id and commercial == self.partner_id.commercial_partner_id:
+                return True
+            if author in self.sudo().message_partner_ids:
+                return True
+        sender = email_normalize(message_dict.get("email_from") or "")
+        return bool(sender) and sender == email_normalize(self.email_from or "")
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
