@@ -18,6 +18,7 @@ not the tenant's (or not reachable with a valid access token) is a 404.
 """
 
 import binascii
+from uuid import uuid4
 
 from odoo import Command, _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -26,6 +27,7 @@ from odoo.tools import plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.property_tenant.concurrency import serialize_on
 from odoo.addons.property_tenant.upload import (
     PHOTO_TYPES,
     attachment_values,
@@ -222,6 +224,47 @@ class PropertyHelpdeskPortal(CustomerPortal):
         )
         return values
 
+    def _property_request_errors(self, form, occupancy, spot, spot_asked):
+        errors = []
+        if form["kind"] not in dict(TICKET_KINDS):
+            errors.append(_("Choose what kind of request this is."))
+        if spot_asked and not spot:
+            errors.append(_("This place is not at one of your sites."))
+        elif not occupancy and not spot:
+            errors.append(_("Choose one of your units."))
+        if not form["summary"]:
+            errors.append(_("Say in a few words what it is about."))
+        elif len(form["summary"]) > SUMMARY_MAX_LENGTH:
+            errors.append(
+                _(
+                    "Keep the subject under %(count)s characters; write the "
+                    "details in the description.",
+                    count=SUMMARY_MAX_LENGTH,
+                )
+            )
+        return errors
+
+    def _property_request_already_sent(self, submission):
+        """The request this form already created, if it was sent before
+        (double click, browser retry)."""
+        if not submission:
+            return None
+        partner = request.env.user.partner_id
+        # the same form sent twice at once: the second waits for the first
+        # and is replayed by Odoo on its result, where it finds the request
+        serialize_on(partner)
+        return (
+            request.env["property.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("portal_submission", "=", submission),
+                    ("partner_id", "=", partner.id),
+                ],
+                limit=1,
+            )
+        )
+
     @http.route(
         "/my/requests/new",
         type="http",
@@ -236,7 +279,9 @@ class PropertyHelpdeskPortal(CustomerPortal):
             unit_id = post.get("unit_id") or ""
             if unit_id not in [str(unit_id) for unit_id in occupancies.unit_id.ids]:
                 unit_id = str(occupancies.unit_id.id) if len(occupancies) == 1 else ""
-            form = {"kind": "service", "unit_id": unit_id}
+            # the form's own key: the same form sent twice (double click,
+            # browser retry) is one request
+            form = {"kind": "service", "unit_id": unit_id, "submission": uuid4().hex}
             return request.render(
                 "property_helpdesk.portal_my_request_new",
                 self._property_request_form_values(occupancies, form, [], spot),
@@ -247,27 +292,16 @@ class PropertyHelpdeskPortal(CustomerPortal):
             "unit_id": post.get("unit_id") or "",
             "summary": (post.get("summary") or "").strip(),
             "description": (post.get("description") or "").strip(),
+            "submission": (post.get("property_submission") or "")[:64],
         }
-        errors = []
-        if form["kind"] not in dict(TICKET_KINDS):
-            errors.append(_("Choose what kind of request this is."))
+        if sent := self._property_request_already_sent(form["submission"]):
+            return request.redirect(f"{sent.access_url}?message=created")
         occupancy = occupancies.filtered(
             lambda o: str(o.unit_id.id) == form["unit_id"]
         )[:1]
-        if post.get("spot_id") and not spot:
-            errors.append(_("This place is not at one of your sites."))
-        elif not occupancy and not spot:
-            errors.append(_("Choose one of your units."))
-        if not form["summary"]:
-            errors.append(_("Say in a few words what it is about."))
-        elif len(form["summary"]) > SUMMARY_MAX_LENGTH:
-            errors.append(
-                _(
-                    "Keep the subject under %(count)s characters; write the "
-                    "details in the description.",
-                    count=SUMMARY_MAX_LENGTH,
-                )
-            )
+        errors = self._property_request_errors(
+            form, occupancy, spot, bool(post.get("spot_id"))
+        )
         photos = request_uploads("photos", "photo", errors)
         if errors:
             return request.render(
@@ -310,6 +344,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                             if form["description"]
                             else False,
                             "user_id": agent.id,
+                            "portal_submission": form["submission"] or False,
                         }
                     )
                 )
