@@ -42,7 +42,7 @@ import uuid
 from pathlib import Path
 
 import psycopg2
-from test_billing_queue_job import addons_path, db_args, free_port, odoo_command
+from odoo_processes import addons_path, db_args, free_port, odoo_command
 
 INSTALL_TIMEOUT = 1500
 REQUEST_TIMEOUT = 120
