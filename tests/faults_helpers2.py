@@ -117,7 +117,9 @@ def kill_group(proc, timeout=30):
 
 
 class TimeoutTransport(xmlrpc.client.Transport):
-    """XML-RPC over HTTP with a socket timeout."""
+    """XML-RPC over HTTP with a socket timeout, sending each request once:
+    Python's transport sends it again when the connection is lost, which
+    would hide a killed worker (the request runs again in another)."""
 
     def __init__(self, timeout):
         super().__init__()
@@ -127,6 +129,9 @@ class TimeoutTransport(xmlrpc.client.Transport):
         conn = super().make_connection(host)
         conn.timeout = self.timeout
         return conn
+
+    def request(self, host, handler, request_body, verbose=False):
+        return self.single_request(host, handler, request_body, verbose)
 
 
 class ScratchOdooCase(unittest.TestCase):

@@ -114,6 +114,7 @@ with registry.cursor() as cr:
         "import": imp.id, "journal": journal.id, "rows": len(rows) - 1,
         "paid": paid.ids, "halves": halves.id, "untouched": untouched.id,
         "file": base64.b64encode(content).decode(),
+        "last_payment": max(env["account.payment"].search([]).ids, default=0),
         "totals": {m.id: m.amount_total for m in moves},
     }))
 """
@@ -258,8 +259,8 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         )
         self.assertEqual((state, lines), ("draft", 0), "nothing half-imported")
         [[payments]] = self.query(
-            "SELECT count(*) FROM account_payment WHERE journal_id = %s",
-            [data["journal"]],
+            "SELECT count(*) FROM account_payment WHERE id > %s",
+            [data["last_payment"]],
         )
         self.assertEqual(payments, 0, "nothing paid by the killed import")
         residuals = dict(
@@ -379,9 +380,9 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
     def _assert_paid_once(self, data):
         totals = {int(k): round(v, 2) for k, v in data["totals"].items()}
         payments = self.query(
-            "SELECT amount FROM account_payment WHERE journal_id = %s"
+            "SELECT amount FROM account_payment WHERE id > %s AND journal_id = %s"
             " AND state <> 'canceled'",
-            [data["journal"]],
+            [data["last_payment"], data["journal"]],
         )
         paid_ids = [*data["paid"], data["halves"]]
         self.assertEqual(len(payments), BILLS + 2)
@@ -405,7 +406,9 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
                 """SELECT rel.move_id, count(*)
                      FROM property_payment_import_line_move_rel rel
                      JOIN property_payment_import_line line ON line.id = rel.line_id
-                    WHERE line.state = 'reconciled' GROUP BY rel.move_id"""
+                    WHERE line.state = 'reconciled' AND rel.move_id = ANY(%s)
+                    GROUP BY rel.move_id""",
+                [list(totals)],
             )
         )
         self.assertEqual(by_bill, dict.fromkeys(data["paid"], 1) | {data["halves"]: 2})

@@ -12,3 +12,4 @@ from . import test_defects
 from . import test_timeline
 from . import test_spot
 from . import test_phone
+from . import test_mail_retry
