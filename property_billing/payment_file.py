@@ -38,19 +38,15 @@ the file (the second identical row of a file is another payment; the same
 file imported again yields the same fingerprints, so nothing new).
 """
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from odoo.addons.property_tenant.utils import normalize_header, parse_date
 
 from .billing import CENT, cents
-
-HEADER_SCAN_ROWS = 40
+from .table_file import HEADER_SCAN_ROWS, TableFileError, Uncomputed, open_table
 
 # Column names per field, most specific first (compared after
 # :func:`normalize_header`).  "memo" collects every column it finds.
@@ -273,13 +269,9 @@ _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
 
 
-class PaymentFileError(Exception):
-    """The file as a whole cannot be read; ``code`` says why."""
-
-    def __init__(self, code, detail=""):
-        super().__init__(code, detail)
-        self.code = code
-        self.detail = detail
+# The file as a whole cannot be read; ``code`` says why (one error for the
+# reader of the file and for this parser).
+PaymentFileError = TableFileError
 
 
 _HEADERS = {
@@ -386,145 +378,126 @@ def _first_text(row):
     return ""
 
 
-def parse_rows(rows):  # noqa: C901 - over budget before it existed, to split
-    """The payments of a table (list of rows of cells).
+def parse_rows(rows):
+    """The payments of a table given as a list of rows of cells (see
+    :func:`parse_table`); the header row is looked for in the first rows."""
+    header_index, mapping = find_header(rows)
+    return parse_table(
+        mapping,
+        ((index + 1, rows[index]) for index in range(header_index + 1, len(rows))),
+    )
+
+
+def parse_file(content, filename=""):
+    """``(format, parsed)`` of a payment file (csv or xlsx bytes), read as a
+    stream by :func:`~.table_file.open_table` (see :func:`parse_table`)."""
+    with open_table(content, filename, map_columns) as table:
+        return table.format, parse_table(table.mapping, table.rows)
+
+
+def parse_table(mapping, numbered_rows):
+    """The payments of the rows ``(number, cells)`` after a header row
+    whose columns are ``mapping``.
 
     Returns ``{"records": [...], "errors": [...], "skipped": [...]}``:
     records are dicts ``{row, date, amount, payer, account, memo,
     transaction}`` (``row`` is 1-based, as the user sees it); errors and
     skipped rows are ``(row, code, value)``.  Blank rows and comment lines
     (``#``) are no data; a summary row ends the table.  Codes:
-    ``bad_date``, ``bad_amount`` (errors); ``not_incoming``, ``refund``,
-    ``fee``, ``not_paid``, ``zero`` (not incoming payments, skipped)."""
-    header_index, mapping = find_header(rows)
+    ``bad_date``, ``bad_amount``, ``formula`` (errors); ``not_incoming``,
+    ``refund``, ``fee``, ``not_paid``, ``zero`` (not incoming payments,
+    skipped)."""
     result = {"records": [], "errors": [], "skipped": []}
-
-    def cell(row, field):
-        column = mapping.get(field)
-        return row[column] if column is not None and column < len(row) else None
-
-    for index in range(header_index + 1, len(rows)):
-        row = list(rows[index] or [])
-        number = index + 1
+    for number, cells in numbered_rows:
+        row = list(cells or [])
         first = _first_text(row)
         if not first or first.startswith("#"):
             continue
         if first.startswith(SUMMARY_STARTS):
             break
-        kind = _row_kind(
-            cell_text(row[c]) for c in mapping.get("kind", []) if c < len(row)
-        )
-        if kind:
-            value = cell_text(cell(row, "amount")) or cell_text(cell(row, "debit"))
-            result["skipped"].append((number, kind, value))
-            continue
-        direction = _direction(cell(row, "direction"))
-        try:
-            amount = parse_amount(cell(row, "amount"))
-        except ValueError:
-            result["errors"].append(
-                (number, "bad_amount", cell_text(cell(row, "amount")))
-            )
-            continue
-        # a debit row: nothing (or 0.00, as some banks write) in the credit
-        # column and an amount in the debit column
-        if not amount and "debit" in mapping:
-            try:
-                debit = parse_amount(cell(row, "debit"))
-            except ValueError:
-                debit = None
-            if debit:
-                result["skipped"].append(
-                    (number, "not_incoming", cell_text(cell(row, "debit")))
-                )
-                continue
-        if amount is None:
-            result["errors"].append((number, "bad_amount", ""))
-            continue
-        if direction in ("out", "none") or amount < 0:
-            result["skipped"].append(
-                (number, "not_incoming", cell_text(cell(row, "amount")))
-            )
-            continue
-        if not amount:
-            result["skipped"].append((number, "zero", cell_text(cell(row, "amount"))))
-            continue
-        day = parse_date(cell(row, "date"))
-        if not day:
-            result["errors"].append((number, "bad_date", cell_text(cell(row, "date"))))
-            continue
-        memo = " / ".join(
-            text
-            for text in (
-                cell_text(row[c]) for c in mapping.get("memo", []) if c < len(row)
-            )
-            if text
-        )
-        result["records"].append(
-            {
-                "row": number,
-                "date": day,
-                "amount": amount,
-                "payer": cell_text(cell(row, "payer")),
-                "account": cell_text(cell(row, "account")),
-                "memo": memo,
-                "transaction": cell_text(cell(row, "transaction")),
-            }
-        )
+        bucket, entry = _parse_row(mapping, number, row)
+        result[bucket].append(entry)
     return result
 
 
-def detect_format(content, filename=""):
-    """``csv`` or ``xlsx`` from the file's first bytes (and name)."""
-    if content[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if content[:4] == b"\xd0\xcf\x11\xe0" or (filename or "").lower().endswith(".xls"):
-        raise PaymentFileError("xls")
-    return "csv"
+class _Refused(Exception):
+    """A row that is not imported: ``bucket`` (errors or skipped), ``code``
+    and the offending ``value``."""
+
+    def __init__(self, bucket, code, value):
+        super().__init__(bucket, code, value)
+        self.bucket, self.code, self.value = bucket, code, value
 
 
-def decode_text(content):
-    """The text of a csv file: UTF-8 (with or without BOM), else GBK
-    (read as GB18030, its superset)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PaymentFileError("encoding")
+def _parse_row(mapping, number, row):
+    """``(bucket, entry)`` of a data row: ``("records", record)`` or
+    ``("errors"|"skipped", (row, code, value))``."""
 
+    def cell(field):
+        column = mapping.get(field)
+        return row[column] if column is not None and column < len(row) else None
 
-def read_table(content, filename=""):
-    """``(format, rows)`` of a csv or xlsx file; rows are lists of cells.
-    The csv delimiter is the one (comma, tab, semicolon) with which a
-    header row is found."""
-    file_format = detect_format(content, filename)
-    if file_format == "xlsx":
-        import openpyxl  # noqa: PLC0415 - heavy, only for xlsx files
-
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
+    kind = _row_kind(cell_text(row[c]) for c in mapping.get("kind", []) if c < len(row))
+    try:
+        if kind:
+            raise _Refused(
+                "skipped", kind, cell_text(cell("amount")) or cell_text(cell("debit"))
             )
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise PaymentFileError("unreadable", str(error)) from error
+        amount = _incoming_amount(mapping, cell)
+        day = _date(cell("date"))
+    except _Refused as refused:
+        return refused.bucket, (number, refused.code, refused.value)
+    memo = " / ".join(
+        text
+        for text in (cell_text(row[c]) for c in mapping.get("memo", []) if c < len(row))
+        if text
+    )
+    return "records", {
+        "row": number,
+        "date": day,
+        "amount": amount,
+        "payer": cell_text(cell("payer")),
+        "account": cell_text(cell("account")),
+        "memo": memo,
+        "transaction": cell_text(cell("transaction")),
+    }
+
+
+def _incoming_amount(mapping, cell):
+    """The amount of an incoming payment, or raise :class:`_Refused`."""
+    value = cell("amount")
+    if isinstance(value, Uncomputed):
+        raise _Refused("errors", "formula", str(value))
+    try:
+        amount = parse_amount(value)
+    except ValueError as error:
+        raise _Refused("errors", "bad_amount", cell_text(value)) from error
+    # a debit row: nothing (or 0.00, as some banks write) in the credit
+    # column and an amount in the debit column
+    if not amount and "debit" in mapping:
         try:
-            sheet = workbook.worksheets[0]
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-        return file_format, rows
-    text = decode_text(content)
-    first = None
-    for delimiter in (",", "\t", ";"):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        first = first if first is not None else rows
-        try:
-            find_header(rows)
-        except PaymentFileError:
-            continue
-        return file_format, rows
-    return file_format, first or []
+            debit = parse_amount(cell("debit"))
+        except ValueError:
+            debit = None
+        if debit:
+            raise _Refused("skipped", "not_incoming", cell_text(cell("debit")))
+    if amount is None:
+        raise _Refused("errors", "bad_amount", "")
+    if _direction(cell("direction")) in ("out", "none") or amount < 0:
+        raise _Refused("skipped", "not_incoming", cell_text(value))
+    if not amount:
+        raise _Refused("skipped", "zero", cell_text(value))
+    return amount
+
+
+def _date(value):
+    """The date of a row, or raise :class:`_Refused`."""
+    if isinstance(value, Uncomputed):
+        raise _Refused("errors", "formula", str(value))
+    day = parse_date(value)
+    if not day:
+        raise _Refused("errors", "bad_date", cell_text(value))
+    return day
 
 
 def _norm(text):

@@ -1,7 +1,9 @@
 """Writes property_golive_demo.xlsx, the demo go-live workbook of 万家花园
 (WH): two buildings of ten homes, eighteen archives, members, water
-meters, the site's management-fee standard, three months of arrears
-(2025-10 to 2025-12) for five tenants and the decoration deposits held.
+meters, the documents held (contracts, IDs checked at the office), the
+site's management-fee standard, three months of arrears (2025-10 to
+2025-12, due on the former system's dates) for five tenants and the
+decoration deposits held.
 
 Run from outside the repository with Odoo and the addons importable:
 ``python3 tools/golive_demo_workbook.py``."""
@@ -34,6 +36,7 @@ GIVEN = [
 
 def tables():
     units, archives, members, meters, arrears, deposits = [], [], [], [], [], []
+    documents = []
     for b in (1, 2):
         for n in range(1, 11):
             floor = (n + 1) // 2
@@ -70,6 +73,26 @@ def tables():
                     "relation": "配偶",
                 }
             )
+        documents.append(
+            {
+                **ref,
+                "document_type": "入住合同",
+                "reference": f"WH-HT-{index + 1:04d}",
+                "issue_date": move_in,
+                "expiry_date": f"20{31 + index % 4}-0{1 + index % 9}-01",
+                "verified_date": move_in,
+            }
+        )
+        if index % 6 != 5:  # three residents have not shown their ID yet
+            documents.append(
+                {
+                    **ref,
+                    "document_type": "身份证件",
+                    "reference": f"11010119{70 + index}0101{index:04d}",
+                    "expiry_date": "2036-01-01",
+                    "verified_date": move_in,
+                }
+            )
         meters.append(
             {
                 "site_code": "WH",
@@ -88,6 +111,7 @@ def tables():
                         "item_code": "PMF",
                         "period": period,
                         "amount": round(unit["area"] * 2.2, 2),
+                        "due_date": f"{period}-20",
                     }
                 )
         if index % 5 == 0:
@@ -107,6 +131,7 @@ def tables():
         "units": units,
         "archives": archives,
         "members": members,
+        "documents": documents,
         "meters": meters,
         "standards": standards,
         "arrears": arrears,

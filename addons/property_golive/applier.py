@@ -1,6 +1,6 @@
 """Applying a checked go-live workbook: the rows of a :class:`GoliveCheck`
 written in dependency order (sites, buildings, units, archives, members,
-meters, standards, opening arrears, deposits), in batches, with the
+documents, meters, standards, opening arrears, deposits), in batches, with the
 opening entries of finance.  The caller runs it inside one savepoint: any
 error and nothing of the file is kept."""
 
@@ -38,15 +38,28 @@ class GoliveApply:
             ("units", self._apply_units),
             ("archives", self._apply_archives),
             ("members", self._apply_members),
+            ("documents", self._apply_documents),
             ("meters", self._apply_meters),
             ("standards", self._apply_standards),
             ("arrears", self._apply_arrears),
             ("deposits", self._apply_deposits),
         )
         for index, (key, method) in enumerate(steps):
+            self._step = (index, len(steps), key)
             self.progress(100.0 * index / len(steps), key)
             method(self.check.rows[key])
         self.progress(100.0, "done")
+
+    def _step_progress(self, done, total):
+        """Progress within the current step (``done`` of ``total``)."""
+        index, count, key = self._step
+        self.progress(100.0 * (index + done / max(total, 1)) / count, key)
+
+    def _release_memory(self):
+        """Writes what is pending and empties the record cache: a large
+        file's records stay in the transaction, not in this process."""
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     @staticmethod
     def _todo(rows, action):
@@ -97,25 +110,53 @@ class GoliveApply:
         }
 
     # ------------------------------------------------------------------
+    @staticmethod
+    def _tenant_key(values):
+        """Who a row's tenant is: the name with the ID or tax number when
+        given, else the name and phone; a name alone is one tenant across
+        the file (a tenant renting several units)."""
+        vat = (values.get("tenant_vat") or "").strip()
+        if vat:
+            return ("vat", vat, values["tenant_name"])
+        return ("name", values["tenant_name"], values.get("tenant_phone") or "")
+
     def _partners(self, rows):
-        """Tenants by name (and phone when given): found in the database or
-        created once per name and phone."""
+        """Tenants of the rows, by :meth:`_tenant_key`: found in the
+        database (same ID/tax number; or same name and phone; or, for a name
+        alone, a tenant of an archive of the company of that name) or
+        created once per key.  A contact that merely shares a tenant's name
+        (an employee, a supplier) is never taken for the tenant."""
         Partner = self.env["res.partner"]
         names = list({row.values["tenant_name"] for row in rows})
         found = {}
         for partner in Partner.search_fetch(
             [("name", "in", names), ("company_id", "in", (False, self.company.id))],
-            ["name", "phone"],
+            ["name", "phone", "vat"],
+            order="id",
         ):
-            found.setdefault((partner.name, partner.phone or ""), partner)
-            found.setdefault((partner.name, ""), partner)
+            if partner.vat:
+                found.setdefault(("vat", partner.vat, partner.name), partner)
+            if partner.phone:
+                found.setdefault(("name", partner.name, partner.phone), partner)
+        tenants = self.env["property.occupancy"].search_fetch(
+            [
+                ("tenant_id.name", "in", names),
+                ("company_id", "=", self.company.id),
+            ],
+            ["tenant_id"],
+            order="id",
+        )
+        for occupancy in tenants:
+            found.setdefault(
+                ("name", occupancy.tenant_id.name, ""), occupancy.tenant_id
+            )
         missing = {}
         for row in rows:
-            key = (row.values["tenant_name"], row.values.get("tenant_phone") or "")
+            key = self._tenant_key(row.values)
             if key not in found and key not in missing:
                 missing[key] = {
-                    "name": key[0],
-                    "phone": key[1] or False,
+                    "name": row.values["tenant_name"],
+                    "phone": row.values.get("tenant_phone") or False,
                     "vat": row.values.get("tenant_vat") or False,
                 }
         for chunk in _chunks(list(missing.items())):
@@ -134,7 +175,7 @@ class GoliveApply:
             for row in chunk:
                 v = row.values
                 unit = check.units[(v["site_code"], v["unit_code"])]
-                partner = partners[(v["tenant_name"], v.get("tenant_phone") or "")]
+                partner = partners[self._tenant_key(v)]
                 vals_list.append(
                     {
                         "unit_id": unit.id,
@@ -176,6 +217,42 @@ class GoliveApply:
             )
         for row in self._todo(rows, "update"):
             row.record.write(row.changes)
+
+    def _apply_documents(self, rows):
+        """The documents each archive holds, as the former system knew them:
+        a document whose original was checked is marked verified (by the
+        user applying the file, on the file's date); files are attached
+        later, in the archive."""
+        Document = self.env["property.document"]
+        Type = self.env["property.document.type"]
+        for chunk in _chunks(self._todo(rows, "create")):
+            vals_list = []
+            for row in chunk:
+                v = row.values
+                doc_type = Type.browse(v["document_type_id"])
+                vals_list.append(
+                    {
+                        "name": " ".join(filter(None, (doc_type.name, v["reference"]))),
+                        "document_type_id": doc_type.id,
+                        "occupancy_id": self.check.archives[row.archive_key()].id,
+                        "reference": v["reference"] or False,
+                        "issue_date": v.get("issue_date") or False,
+                        "expiry_date": v.get("expiry_date") or False,
+                        **self._verified(v.get("verified_date")),
+                    }
+                )
+            Document.create(vals_list)
+        for row in self._todo(rows, "update"):
+            changes = dict(row.changes)
+            if "verified_date" in changes:
+                changes.update(self._verified(changes["verified_date"]))
+            row.record.write(changes)
+
+    def _verified(self, day):
+        return {
+            "verified_date": day or False,
+            "verified_by_id": self.env.user.id if day else False,
+        }
 
     def _apply_meters(self, rows):
         Meter = self.env["property.meter"]
@@ -243,19 +320,24 @@ class GoliveApply:
     # Accounting
     # ------------------------------------------------------------------
     def _by_archive(self, rows):
+        """Rows to create by (archive, due date): one opening invoice per
+        bill of the former system, so that dunning and late fees count each
+        period from its own due date."""
         groups = {}
         for row in self._todo(rows, "create"):
-            groups.setdefault(self.check.archives[row.archive_key()], []).append(row)
+            due = row.values.get("due_date") or self.date
+            key = (self.check.archives[row.archive_key()], due)
+            groups.setdefault(key, []).append(row)
         return groups
 
-    def _move_vals(self, occupancy, lines):
+    def _move_vals(self, occupancy, due_date, lines):
         return {
             "move_type": "out_invoice",
             "partner_id": occupancy.tenant_id.id,
             "journal_id": self.company._property_opening_journal().id,
             "invoice_date": self.date,
             "date": self.date,
-            "invoice_date_due": self.date,
+            "invoice_date_due": due_date,
             "property_site_id": occupancy.site_id.id,
             "property_golive_import_id": self.record.id,
             "invoice_origin": self.env._("Opening balance"),
@@ -286,12 +368,12 @@ class GoliveApply:
         Key = self.env["property.billing.key"].sudo()
         groups = list(self._by_archive(rows).items())
         fast = None
-        for chunk in _chunks(groups, 200):
+        for done, chunk in enumerate(_chunks(groups, 200)):
             vals_list = [
                 self._move_vals(
-                    occ, [self._arrear_line(occ, row, account) for row in occ_rows]
+                    occ, due, [self._arrear_line(occ, row, account) for row in occ_rows]
                 )
-                for occ, occ_rows in chunk
+                for (occ, due), occ_rows in chunk
             ]
             if fast is None:
                 fast = self._prepared_path_ok(Move, vals_list[0])
@@ -316,6 +398,8 @@ class GoliveApply:
                     for line in moves.invoice_line_ids
                 ]
             )
+            self._release_memory()
+            self._step_progress(min((done + 1) * 200, len(groups)), len(groups))
 
     def _receivable(self, partner_id):
         partner = self.env["res.partner"].browse(partner_id).with_company(self.company)
@@ -347,7 +431,7 @@ class GoliveApply:
         so the charge is paid and counts in the archive's deposits held."""
         Charge = self.env["property.charge.one.off"]
         Key = self.env["property.billing.key"].sudo()
-        for occupancy, occ_rows in self._by_archive(rows).items():
+        for (occupancy, due), occ_rows in self._by_archive(rows).items():
             charges = Charge.create(
                 [
                     {
@@ -368,7 +452,7 @@ class GoliveApply:
             move = (
                 self.env["account.move"]
                 .with_company(self.company)
-                .create(self._move_vals(occupancy, lines))
+                .create(self._move_vals(occupancy, due, lines))
             )
             for charge, line in zip(charges, move.invoice_line_ids, strict=True):
                 key = Key.create(

@@ -9,6 +9,7 @@ language and the existing record it would update."""
 
 from odoo.addons.property_tenant.utils import periods_overlap
 
+from .checker_documents import DocumentChecks
 from .checker_finance import FinanceChecks
 from .sheets import (
     METER_TYPE_WORDS,
@@ -40,7 +41,7 @@ class Row:
         return (v["site_code"], v["unit_code"], v["tenant_name"], v["move_in_date"])
 
 
-class GoliveCheck(FinanceChecks):
+class GoliveCheck(DocumentChecks, FinanceChecks):
     def __init__(self, env, company, tables, today):
         self.env = env
         self._ = env._

@@ -1,7 +1,7 @@
 """The dry run's checks of the finance sheets: fee standards, opening
 arrears and deposits held (a part of :class:`.checker.GoliveCheck`)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.addons.property_billing.models.property_fee_item import RECURRING_KINDS
 
@@ -142,9 +142,23 @@ class FinanceChecks:
                 seen, (*row.archive_key(), v["item_code"], v["period"]), row, "period"
             ):
                 continue
-            if row.action == "error" or isinstance(archive, dict):
+            if row.action == "error":
+                continue
+            v["due_date"] = v.get("due_date") or v["period"] + timedelta(
+                days=self._due_days(v["site_code"])
+            )
+            if isinstance(archive, dict):
                 continue
             self._check_billed(row, keys.get((archive.id, item.id, v["period"])))
+
+    def _due_days(self, site_code):
+        """Days between a period's first day and its due date at the site,
+        as the site's billing runs count them (new sites: the default)."""
+        site = self.sites.get(site_code)
+        if isinstance(site, str) or not site:
+            Site = self.env["property.site"]
+            return Site.default_get(["billing_due_days"]).get("billing_due_days") or 0
+        return site.billing_due_days or 0
 
     def _check_billed(self, row, key):
         if not key:
@@ -171,6 +185,18 @@ class FinanceChecks:
                     "before importing another amount.",
                     move=line.move_id.name,
                     amount=line.price_unit,
+                ),
+            )
+            return
+        if line.move_id.invoice_date_due != row.values["due_date"]:
+            self._error(
+                row,
+                "due_date",
+                self._(
+                    "the opening arrear %(move)s is posted as due on %(date)s: "
+                    "credit it in Accounting before importing another due date.",
+                    move=line.move_id.name,
+                    date=line.move_id.invoice_date_due,
                 ),
             )
             return

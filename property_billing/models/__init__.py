@@ -19,6 +19,7 @@ from . import property_occupancy
 from . import account_move
 from . import account_move_line
 from . import account_payment
+from . import payment_transaction
 from . import account_journal
 from . import account_chart_template
 from . import property_late_fee

@@ -19,6 +19,11 @@ DUNNING_STATES = [
 
 # Overdue bills are read and escalated this many at a time.
 DUNNING_BATCH = 200
+# Steps (each may print a letter: seconds) per call of the scheduled action:
+# the scheduler commits them and calls again while bills remain, so that a
+# long first run (go-live arrears) fits in the cron time limit, and a run
+# stopped halfway resumes after the committed steps instead of starting over.
+DUNNING_CRON_STEPS = 20
 
 
 class PropertyDunning(models.Model):
@@ -136,14 +141,25 @@ class PropertyDunning(models.Model):
             order="id",
         )
         invoice_ids = list(invoice_ids)
+        # run by the scheduler (with its progress): a few steps per call
+        limit = DUNNING_CRON_STEPS if self.env.context.get("ir_cron_progress_id") else 0
+        size = min(DUNNING_BATCH, limit or DUNNING_BATCH)
         done = self.browse()
-        for start in range(0, len(invoice_ids), DUNNING_BATCH):
+        for start in range(0, len(invoice_ids), size):
             invoices = self.env["account.move"].browse(
-                invoice_ids[start : start + DUNNING_BATCH]
+                invoice_ids[start : start + size]
             )
             done |= self._escalate(invoices, by_company, today)
             self.env.flush_all()
             self.env.invalidate_all()
+            remaining = len(invoice_ids) - start - size
+            if limit and len(done) >= limit and remaining > 0:
+                # committed by the scheduler, which calls again; the bills
+                # dunned already are skipped then (their step is done)
+                self.env["ir.cron"]._notify_progress(
+                    done=len(done), remaining=remaining
+                )
+                return done
         self.env["ir.cron"]._notify_progress(done=len(invoice_ids), remaining=0)
         return done
 

@@ -6,12 +6,8 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..payment_file import (
-    PaymentFileError,
-    fingerprints,
-    parse_rows,
-    read_table,
-)
+from ..payment_file import fingerprints, parse_file
+from ..table_file import TableFileError, error_message
 
 _logger = logging.getLogger(__name__)
 
@@ -204,37 +200,33 @@ class PropertyPaymentImport(models.Model):
         return True
 
     def _file_error_message(self, error):
-        messages = {
-            "no_header": self.env._(
-                "No header row with a date column and an amount column was "
-                "found at the top of the file. Expected column names such as "
-                "交易时间/日期 (date), 金额/收入金额 (amount), 付款人/对方户名 "
-                "(payer), 备注/摘要/附言 (memo) and 交易单号/流水号 "
-                "(transaction id), or date, amount, payer, memo, transaction "
-                "id. WeChat Pay trade and fund-flow bills, Alipay account and "
-                "trade statements and the statements of the corporate online "
-                "banks are read as they are downloaded."
-            ),
-            "xls": self.env._(
-                "Old Excel files (.xls) cannot be read: save the file as .xlsx "
-                "or .csv and import it again."
-            ),
-            "encoding": self.env._(
-                "The file is neither UTF-8 nor GBK text: save it as csv "
-                "(UTF-8) or xlsx and import it again."
-            ),
-            "unreadable": self.env._(
-                "The Excel file cannot be read (%(detail)s): save it again as "
-                ".xlsx and import it again.",
-                detail=error.detail,
-            ),
-        }
-        return messages.get(error.code, error.code)
+        if error.code != "no_header":
+            return error_message(self.env, error)
+        return self.env._(
+            "No header row with a date column and an amount column was "
+            "found at the top of the file. Expected column names such as "
+            "交易时间/日期 (date), 金额/收入金额 (amount), 付款人/对方户名 "
+            "(payer), 备注/摘要/附言 (memo) and 交易单号/流水号 "
+            "(transaction id), or date, amount, payer, memo, transaction "
+            "id. WeChat Pay trade and fund-flow bills, Alipay account and "
+            "trade statements and the statements of the corporate online "
+            "banks are read as they are downloaded."
+        )
 
     def _row_message(self, row, code, value):
         if code == "bad_date":
             return self.env._(
-                "Row %(row)s: “%(value)s” is not a date; row not imported.",
+                "Row %(row)s: “%(value)s” is not a date (dates are read year "
+                "first: 2026-11-05, 2026/11/5, 20261105, 2026年11月5日); row not "
+                "imported.",
+                row=row,
+                value=value,
+            )
+        if code == "formula":
+            return self.env._(
+                "Row %(row)s: the formula “%(value)s” was saved without its "
+                "value: open the file in Excel, save it and import it again; "
+                "row not imported.",
                 row=row,
                 value=value,
             )
@@ -285,10 +277,16 @@ class PropertyPaymentImport(models.Model):
         if not self.file:
             raise UserError(self.env._("Choose the payment file to import."))
         try:
-            file_format, rows = read_table(base64.b64decode(self.file), self.filename)
-            parsed = parse_rows(rows)
-        except PaymentFileError as error:
+            file_format, parsed = parse_file(base64.b64decode(self.file), self.filename)
+        except TableFileError as error:
             raise UserError(self._file_error_message(error)) from error
+        if not any(parsed.values()):
+            raise UserError(
+                self.env._(
+                    "The file has a header row but no payment row below it: "
+                    "check that it is the right export and import it again."
+                )
+            )
 
         Line = self.env["property.payment.import.line"]
         records = parsed["records"]

@@ -19,3 +19,5 @@ from . import test_phone
 from . import test_one_off_charges
 from . import test_deposits
 from . import test_billing_run_flow
+from . import test_hostile_files
+from . import test_billing_job_connection

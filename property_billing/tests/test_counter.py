@@ -275,6 +275,103 @@ class TestCounterPayment(PropertyBillingCase):
         with self.assertRaisesRegex(UserError, "nothing left to pay"):
             self._wizard(self.inv_a_march, journal_id=self.journal_cash.id)
 
+    def test_window_opened_before_the_bill_was_paid(self):
+        """Two collectors open the counter window on the same bill; the
+        second one to register is refused, nothing is taken twice (at the
+        same moment, tests/test_concurrency.py)."""
+        first = self._wizard(self.inv_a_march, journal_id=self.journal_cash.id)
+        second = self._wizard(
+            self.inv_a_march, journal_id=self.journal_cash.id, user=self.manager
+        )
+        first.action_register()
+        with self.assertRaisesRegex(UserError, "is already paid"):
+            second.action_register()
+        self.assertEqual(len(self.inv_a_march.matched_payment_ids), 1)
+
+    def _register_wizard(self, invoice, **vals):
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(vals)
+        )
+
+    def test_payment_wizard_opened_before_the_bill_was_paid(self):
+        """Odoo's own payment window too: registered on the bill as it is
+        when the button is pressed."""
+        first = self._register_wizard(self.inv_b_march)
+        second = self._register_wizard(self.inv_b_march)
+        first.action_create_payments()
+        self.assertEqual(self.inv_b_march.payment_state, "paid")
+        with self.assertRaisesRegex(UserError, "is already paid"):
+            second.action_create_payments()
+        self.assertEqual(len(self.inv_b_march.matched_payment_ids), 1)
+
+    def test_payment_wizard_after_a_part_was_paid(self):
+        first = self._register_wizard(self.inv_b_march, amount=200.0)
+        second = self._register_wizard(self.inv_b_march)
+        first.action_create_payments()
+        with self.assertRaisesRegex(UserError, "partly paid in the meantime"):
+            second.action_create_payments()
+        # a deliberate amount within what is left is still taken
+        third = self._register_wizard(self.inv_b_march)
+        third.action_create_payments()
+        self.assertEqual(self.inv_b_march.payment_state, "paid")
+
+    def test_online_payment_after_the_counter_is_flagged(self):
+        """The tenant pays online a bill the counter has just taken: the
+        money is taken, so the payment is kept, left open on the payer's
+        account, and flagged to the collector who took the other one."""
+        self._wizard(
+            self.inv_a_march, journal_id=self.journal_cash.id
+        ).action_register()
+        provider = self.env.ref("payment.payment_provider_demo")
+        provider.state = "test"
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "reference": "TEST-DOUBLE-1",
+                "amount": self.inv_a_march.amount_total,
+                "currency_id": self.inv_a_march.currency_id.id,
+                "partner_id": self.tenant_a.id,
+                "invoice_ids": [Command.set(self.inv_a_march.ids)],
+                "operation": "online_direct",
+            }
+        )
+        tx._set_done()
+        tx._post_process()
+        self.assertTrue(tx.payment_id)
+        self.assertFalse(tx.payment_id.is_reconciled)
+        activity = tx.payment_id.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertIn("refund", activity.summary)
+        bodies = self.inv_a_march.message_ids.mapped("body")
+        self.assertTrue(
+            any("Paid twice" in body for body in bodies), "the bill says so"
+        )
+
+    def test_online_payment_of_an_open_bill_is_not_flagged(self):
+        provider = self.env.ref("payment.payment_provider_demo")
+        provider.state = "test"
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "reference": "TEST-SINGLE-1",
+                "amount": self.inv_a_march.amount_total,
+                "currency_id": self.inv_a_march.currency_id.id,
+                "partner_id": self.tenant_a.id,
+                "invoice_ids": [Command.set(self.inv_a_march.ids)],
+                "operation": "online_direct",
+            }
+        )
+        tx._set_done()
+        tx._post_process()
+        self.assertTrue(tx.payment_id.is_reconciled)
+        self.assertFalse(tx.payment_id.activity_ids)
+        self.assertEqual(self.inv_a_march.payment_state, "paid")
+
     # ------------------------------------------------------------------
     # Receipt in RMB capitals
     # ------------------------------------------------------------------

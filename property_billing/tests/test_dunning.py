@@ -230,6 +230,58 @@ class TestDunning(PropertyBillingCase):
         )
         self.assertFalse(self._dun(date(2026, 4, 6)))
 
+    def test_scheduler_runs_a_few_steps_per_call(self):
+        """Run by the scheduler, the dunning does a few steps per call and
+        reports the bills left: the scheduler commits and calls again, so a
+        long first run is never rolled back whole by the cron time limit
+        (the load benchmark found the letters of a large site rendered for
+        ten minutes, killed and started over, for ever).  The bills dunned
+        already are skipped by the next calls; each bill is dunned once."""
+        cron = self.env.ref("property_billing.ir_cron_property_dunning")
+        day = date(2026, 4, 5)
+        calls = []
+        with (
+            patch(
+                "odoo.addons.property_billing.models.property_dunning."
+                "DUNNING_CRON_STEPS",
+                1,
+            ),
+            freeze_time(day),
+        ):
+            for _call in range(100):
+                progress = self.env["ir.cron.progress"].create(
+                    {"cron_id": cron.id, "done": 0, "remaining": 0}
+                )
+                done = (
+                    self.env["property.dunning"]
+                    .with_context(ir_cron_progress_id=progress.id)
+                    ._cron_dunning(date_ref=day)
+                )
+                calls.append((done, progress.done, progress.remaining))
+                if not progress.remaining:
+                    break
+        self.assertGreaterEqual(len(calls), 3, "one step per call, three bills")
+        for done, reported, remaining in calls[:-1]:
+            self.assertEqual(len(done), 1)
+            self.assertEqual(reported, 1, "the scheduler counts it as progress")
+            self.assertGreater(remaining, 0, "and calls again")
+        ours = self.env["property.dunning"].browse()
+        for done, _reported, _remaining in calls:
+            ours |= done.filtered(lambda d: d.site_id == self.site)
+        self.assertEqual(
+            sorted((d.invoice_id.id, d.level_id.id) for d in ours),
+            sorted(
+                [
+                    (self.bill_shop.id, self.level_letter.id),
+                    (self.bill_office.id, self.level_call.id),
+                    (self.bill_home.id, self.level_call.id),
+                ]
+            ),
+            "each bill dunned once, at its level",
+        )
+        # outside the scheduler (the billing manager's "Run now"): all at once
+        self.assertFalse(self._dun(day))
+
     def test_paid_bills_are_not_dunned(self):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.bill_office.ids

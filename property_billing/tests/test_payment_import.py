@@ -18,8 +18,8 @@ from ..payment_file import (
     map_columns,
     parse_amount,
     parse_date,
+    parse_file,
     parse_rows,
-    read_table,
     reference_in_text,
 )
 from .common import PropertyBillingCase
@@ -161,13 +161,13 @@ class TestPaymentFilePure(BaseCase):
             text.encode("utf-8-sig"),
             text.encode("gbk"),
         ):
-            file_format, rows = read_table(encoded, "bill.csv")
+            file_format, parsed = parse_file(encoded, "bill.csv")
             self.assertEqual(file_format, "csv")
-            self.assertEqual(parse_rows(rows)["records"][0]["payer"], "张伟")
+            self.assertEqual(parsed["records"][0]["payer"], "张伟")
         tabbed = text.replace(",", "\t").encode()
-        self.assertEqual(len(parse_rows(read_table(tabbed)[1])["records"]), 1)
+        self.assertEqual(len(parse_file(tabbed)[1]["records"]), 1)
         with self.assertRaises(PaymentFileError) as caught:
-            read_table(b"\xd0\xcf\x11\xe0rest", "old.xls")
+            parse_file(b"\xd0\xcf\x11\xe0rest", "old.xls")
         self.assertEqual(caught.exception.code, "xls")
 
 
@@ -434,7 +434,8 @@ class TestPaymentImport(PropertyBillingCase):
         self.assertEqual(
             record.report.splitlines(),
             [
-                "Row 3: “2026-02-30” is not a date; row not imported.",
+                "Row 3: “2026-02-30” is not a date (dates are read year first: "
+                "2026-11-05, 2026/11/5, 20261105, 2026年11月5日); row not imported.",
                 "Row 4: “12.3.4” is not an amount; row not imported.",
                 "Row 5: not an incoming payment (-50.00); row not imported.",
             ],

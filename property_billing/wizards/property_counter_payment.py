@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
+from odoo.addons.property_tenant.concurrency import serialize_on
+
 
 class PropertyCounterPayment(models.TransientModel):
     """Take a payment at the fee counter (收费台): the collector picks the
@@ -194,6 +196,21 @@ class PropertyCounterPayment(models.TransientModel):
         invoices = self.invoice_ids
         if not invoices:
             raise UserError(self.env._("Choose the bills the payer pays."))
+        paid = invoices.filtered(
+            lambda m: (
+                m.state == "posted" and m.payment_state not in ("not_paid", "partial")
+            )
+        )
+        if paid:
+            # paid since the window was opened: at another counter, online
+            raise UserError(
+                self.env._(
+                    "%(bills)s is already paid: a payment was registered in the "
+                    "meantime (at another counter or online). Nothing was "
+                    "taken; close this window and look at the payer's bills again.",
+                    bills=", ".join(paid.mapped("display_name")),
+                )
+            )
         wrong = invoices.filtered(
             lambda m: (
                 m.move_type != "out_invoice"
@@ -244,6 +261,9 @@ class PropertyCounterPayment(models.TransientModel):
         the receipt and return the receipt PDF."""
         self.ensure_one()
         self._check_collector()
+        # two collectors taking the same bill: the second waits for the
+        # first and is replayed on its result, which the checks refuse
+        serialize_on(self.invoice_ids)
         self._check_payment()
         register = (
             self.env["account.payment.register"]

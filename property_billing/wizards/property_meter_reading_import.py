@@ -1,10 +1,8 @@
 import base64
 import csv
 import io
-import zipfile
 from datetime import date, datetime, time
 
-import openpyxl
 import psycopg2
 
 from odoo import fields, models
@@ -18,6 +16,7 @@ from odoo.addons.property_tenant.spreadsheet import (
 from odoo.addons.property_tenant.utils import normalize_header
 
 from ..metering import parse_date, parse_flag, parse_number, quantity
+from ..table_file import TableFileError, Uncomputed, error_message, open_table
 
 # Column of the file -> the titles it may have (compared by normalize_header).
 COLUMN_TITLES = {
@@ -50,6 +49,17 @@ TYPE_WORDS = {
     "electricity": ("electricity", "electric", "power", "电", "电表", "电力"),
     "gas": ("gas", "气", "燃气", "燃气表", "煤气"),
 }
+
+
+def _parse_reading(cell):
+    value = parse_number(cell)
+    if value < 0:
+        raise ValueError(cell)
+    return value
+
+
+# Column of the file -> how its cell is read (ValueError: not readable).
+CELL_PARSERS = {"date": parse_date, "value": _parse_reading, "rollover": parse_flag}
 # Field of a refused reading -> column of the file it came from.
 FIELD_COLUMNS = {"value": "value", "date": "date", "is_rollover": "rollover"}
 
@@ -80,129 +90,51 @@ class PropertyMeterReadingImport(models.TransientModel):
     # ------------------------------------------------------------------
     # Reading the file
     # ------------------------------------------------------------------
-    def _is_xlsx(self, content):
-        name = (self.filename or "").lower()
-        return name.endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
-
-    def _read_table(self):
-        """The rows of the file as ``[(row number, [cells])]``."""
+    def _open_table(self):
+        """The :class:`~..table_file.Table` of the file; its ``mapping`` is
+        ``({column: index}, {column: title})``."""
         self.ensure_one()
         content = base64.b64decode(self.file or b"")
-        if not content:
-            raise UserError(self.env._("The file is empty."))
-        if (self.filename or "").lower().endswith(".xls"):
-            raise UserError(
-                self.env._(
-                    "Old .xls workbooks cannot be read: save the file as .xlsx "
-                    "or .csv and import it again."
-                )
-            )
-        if self._is_xlsx(content):
-            try:
-                workbook = openpyxl.load_workbook(
-                    io.BytesIO(content), read_only=True, data_only=True
-                )
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-                raise UserError(
-                    self.env._("The file is not a readable xlsx workbook.")
-                ) from error
-            sheet = workbook.worksheets[0]
-            rows = [
-                (number, list(cells))
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)
-            ]
-            workbook.close()
-            return rows
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UserError(
-                self.env._(
-                    "The csv file is neither UTF-8 nor GBK text: save it as UTF-8."
-                )
-            )
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return list(enumerate(csv.reader(io.StringIO(text), dialect), 1))
+        return open_table(content, self.filename, _header_columns)
 
-    def _split_header(self, table):
-        """``(header row, {column: index}, titles, data rows)``; a file
-        without the columns needed is refused as a whole."""
-        rows = [
-            (number, cells) for number, cells in table if any(_text(c) for c in cells)
-        ]
-        if not rows:
-            raise UserError(self.env._("The file has no rows."))
-        header_number, header = rows[0]
-        indexes, titles = {}, {}
-        for index, cell in enumerate(header):
-            column = TITLE_COLUMNS.get(normalize_header(cell))
-            if column and column not in indexes:
-                indexes[column] = index
-                titles[column] = _text(cell)
-        has_meter = "serial" in indexes or {"unit", "meter_type"} <= set(indexes)
-        if not has_meter or not {"date", "value"} <= set(indexes):
-            raise UserError(
-                self.env._(
-                    "The first row of the file must name its columns: meter "
-                    "serial number (or unit code and meter type), date and "
-                    "reading; optionally site, reader login and rollover. "
-                    "Found: %(found)s.",
-                    found=", ".join(_text(c) for c in header if _text(c)) or "-",
-                )
-            )
-        return header, indexes, titles, rows[1:]
+    def _file_error_message(self, error):
+        """A file that is not a table, or without the columns needed, is
+        refused as a whole with this message."""
+        if error.code != "no_header":
+            return error_message(self.env, error)
+        return self.env._(
+            "A row at the top of the file must name its columns: meter "
+            "serial number (or unit code and meter type), date and "
+            "reading; optionally site, reader login and rollover. "
+            "Found: %(found)s.",
+            found=error.detail or "-",
+        )
 
     # ------------------------------------------------------------------
     # Import
     # ------------------------------------------------------------------
     def action_import(self):
         self.ensure_one()
-        header, indexes, titles, rows = self._split_header(self._read_table())
-        report = _Report(titles)
-        Reading = self.env["property.meter.reading"].with_context(
-            mail_create_nolog=True
-        )
-        cache = {"readers": {}, "meters": {}}
-        parsed = [
-            (number, cells, self._parse_row(number, cells, indexes, report, cache))
-            for number, cells in rows
-        ]
-        candidates = [(number, cells, vals) for number, cells, vals in parsed if vals]
+        try:
+            with self._open_table() as table:
+                indexes, titles = table.mapping
+                report = _Report(titles)
+                candidates, cells_by_row = self._parse_rows(table.rows, indexes, report)
+                header, file_format = table.header, table.format
+        except TableFileError as error:
+            raise UserError(self._file_error_message(error)) from error
+        if not candidates and not report.entries:
+            raise UserError(
+                self.env._(
+                    "The file has a header row but no reading below it: check "
+                    "that it is the right file and import it again."
+                )
+            )
         self._mark_duplicates(candidates, report)
-        created = Reading
         done = report.rows | report.duplicates
         todo = [c for c in candidates if c[0] not in done]
         todo.sort(key=lambda c: (c[2]["date"], c[0]))
-        try:
-            # all rows at once when none is refused (the usual case) ...
-            with self.env.cr.savepoint():
-                created = Reading.create([vals for _n, _c, vals in todo])
-        except (ValidationError, psycopg2.IntegrityError):
-            # ... else row by row, each on its own
-            for number, _cells, vals in todo:
-                try:
-                    with self.env.cr.savepoint():
-                        created |= Reading.create(vals)
-                except ValidationError as error:
-                    field_name = getattr(error, "field_name", None)
-                    report.add(
-                        number,
-                        FIELD_COLUMNS.get(field_name, "value"),
-                        str(error.args[0]),
-                    )
-                except psycopg2.IntegrityError:
-                    report.add(
-                        number,
-                        "date",
-                        self.env._("The meter already has a reading on this date."),
-                    )
+        created = self._create_readings(todo, report)
         self.line_ids.unlink()
         self.write(
             {
@@ -217,7 +149,8 @@ class PropertyMeterReadingImport(models.TransientModel):
             }
         )
         if report.entries:
-            self._write_report(header, dict(rows), report)
+            cells_by_row.update((number, cells) for number, cells, _v in candidates)
+            self._write_report(header, cells_by_row, report, file_format)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -227,7 +160,52 @@ class PropertyMeterReadingImport(models.TransientModel):
             "name": self.env._("Import Meter Readings"),
         }
 
-    def _parse_row(self, number, cells, indexes, report, cache):  # noqa: C901 - over budget before it existed, to split
+    def _parse_rows(self, rows, indexes, report):
+        """``(candidates, cells of the rejected rows)`` of the data rows,
+        read one at a time: candidates are ``(number, cells, vals)``."""
+        cache = {"readers": {}, "meters": {}}
+        candidates, rejected = [], {}
+        for number, cells in rows:
+            if not any(_text(c) for c in cells):
+                continue
+            vals = self._parse_row(number, cells, indexes, report, cache)
+            if vals:
+                candidates.append((number, tuple(cells), vals))
+            else:
+                rejected[number] = tuple(cells)
+        return candidates, rejected
+
+    def _create_readings(self, todo, report):
+        """The readings of the rows ``todo``: all at once when none is
+        refused (the usual case), else row by row, each on its own."""
+        Reading = self.env["property.meter.reading"].with_context(
+            mail_create_nolog=True
+        )
+        try:
+            with self.env.cr.savepoint():
+                return Reading.create([vals for _n, _c, vals in todo])
+        except (ValidationError, psycopg2.IntegrityError):
+            created = Reading
+        for number, _cells, vals in todo:
+            try:
+                with self.env.cr.savepoint():
+                    created |= Reading.create(vals)
+            except ValidationError as error:
+                field_name = getattr(error, "field_name", None)
+                report.add(
+                    number,
+                    FIELD_COLUMNS.get(field_name, "value"),
+                    str(error.args[0]),
+                )
+            except psycopg2.IntegrityError:
+                report.add(
+                    number,
+                    "date",
+                    self.env._("The meter already has a reading on this date."),
+                )
+        return created
+
+    def _parse_row(self, number, cells, indexes, report, cache):
         """The values of the reading of a row, or ``None`` when the row is
         rejected (its errors are added to ``report``)."""
 
@@ -238,63 +216,10 @@ class PropertyMeterReadingImport(models.TransientModel):
             return cells[index]
 
         errors = []
-        reading_date = value = None
-        try:
-            reading_date = parse_date(cell("date"))
-        except ValueError:
-            errors.append(
-                (
-                    "date",
-                    self.env._(
-                        "%(cell)s is not a date: write it as YYYY-MM-DD.",
-                        cell=_text(cell("date")) or self.env._("(empty)"),
-                    ),
-                )
-            )
-        try:
-            value = parse_number(cell("value"))
-            if value < 0:
-                raise ValueError(value)
-        except ValueError:
-            errors.append(
-                (
-                    "value",
-                    self.env._(
-                        "%(cell)s is not a reading: write the register value as "
-                        "a number of zero or more.",
-                        cell=_text(cell("value")) or self.env._("(empty)"),
-                    ),
-                )
-            )
-        try:
-            is_rollover = parse_flag(cell("rollover"))
-        except ValueError:
-            is_rollover = False
-            errors.append(
-                (
-                    "rollover",
-                    self.env._(
-                        "%(cell)s is not yes or no: write 1 for a rollover, 0 or "
-                        "nothing otherwise.",
-                        cell=_text(cell("rollover")),
-                    ),
-                )
-            )
-        reader = self.env.user
-        login = _text(cell("reader"))
-        if login:
-            if login not in cache["readers"]:
-                cache["readers"][login] = self.env["res.users"].search(
-                    [("login", "=", login)], limit=1
-                )
-            reader = cache["readers"][login]
-            if not reader:
-                errors.append(
-                    (
-                        "reader",
-                        self.env._("No user has the login %(login)s.", login=login),
-                    )
-                )
+        reading_date = self._cell_value(cell, "date", errors)
+        value = self._cell_value(cell, "value", errors)
+        is_rollover = self._cell_value(cell, "rollover", errors) or False
+        reader = self._reader(_text(cell("reader")), cache["readers"], errors)
         meter, meter_column, meter_error = self._meter(
             cell, reading_date, cache["meters"]
         )
@@ -312,6 +237,62 @@ class PropertyMeterReadingImport(models.TransientModel):
             "reader_id": reader.id,
             "origin": "import",
         }
+
+    def _cell_value(self, cell, column, errors):
+        """The value of ``column`` (date, value or rollover) of a row, or
+        ``None`` with its error added to ``errors``."""
+        raw = cell(column)
+        if isinstance(raw, Uncomputed):
+            errors.append(
+                (
+                    column,
+                    self.env._(
+                        "%(cell)s is a formula saved without its value: open the "
+                        "file in Excel, save it and import it again.",
+                        cell=raw,
+                    ),
+                )
+            )
+            return None
+        try:
+            return CELL_PARSERS[column](raw)
+        except ValueError:
+            errors.append((column, self._cell_error(column, raw)))
+            return None
+
+    def _cell_error(self, column, raw):
+        shown = _text(raw) or self.env._("(empty)")
+        if column == "date":
+            return self.env._(
+                "%(cell)s is not a date: write it year first, as YYYY-MM-DD.",
+                cell=shown,
+            )
+        if column == "value":
+            return self.env._(
+                "%(cell)s is not a reading: write the register value as "
+                "a number of zero or more.",
+                cell=shown,
+            )
+        return self.env._(
+            "%(cell)s is not yes or no: write 1 for a rollover, 0 or "
+            "nothing otherwise.",
+            cell=_text(raw),
+        )
+
+    def _reader(self, login, cache, errors):
+        """The user of the reader login of a row (the importing user
+        without one)."""
+        if not login:
+            return self.env.user
+        if login not in cache:
+            cache[login] = self.env["res.users"].search(
+                [("login", "=", login)], limit=1
+            )
+        if not cache[login]:
+            errors.append(
+                ("reader", self.env._("No user has the login %(login)s.", login=login))
+            )
+        return cache[login]
 
     def _meter(self, cell, reading_date, cache):
         """``(meter, column, error)`` of a row."""
@@ -474,7 +455,7 @@ class PropertyMeterReadingImport(models.TransientModel):
     # ------------------------------------------------------------------
     # Report
     # ------------------------------------------------------------------
-    def _write_report(self, header, cells_by_row, report):
+    def _write_report(self, header, cells_by_row, report, file_format):
         """The rejected and already imported rows, as they were in the file
         followed by the row number, status and message; in the file's
         format, so that it can be corrected and imported again."""
@@ -504,8 +485,7 @@ class PropertyMeterReadingImport(models.TransientModel):
                 ]
             )
         base = (self.filename or "readings").rsplit(".", 1)[0]
-        content = base64.b64decode(self.file or b"")
-        if self._is_xlsx(content):
+        if file_format == "xlsx":
             workbook = new_workbook(io.BytesIO())
             columns = [(title, "auto") for title in lines[0]]
             workbook.write_table(self.env._("Report"), columns, lines[1:])
@@ -580,6 +560,21 @@ def _plain(cell):
     if isinstance(cell, date):
         return cell.isoformat()
     return "" if cell is None else cell
+
+
+def _header_columns(cells):
+    """``({column: index}, {column: title})`` of a header row, or ``None``
+    when ``cells`` do not name the columns needed."""
+    indexes, titles = {}, {}
+    for index, cell in enumerate(cells):
+        column = TITLE_COLUMNS.get(normalize_header(cell))
+        if column and column not in indexes:
+            indexes[column] = index
+            titles[column] = _text(cell)
+    has_meter = "serial" in indexes or {"unit", "meter_type"} <= set(indexes)
+    if not has_meter or not {"date", "value"} <= set(indexes):
+        return None
+    return indexes, titles
 
 
 def _meter_type(env, cell):

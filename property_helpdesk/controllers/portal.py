@@ -18,22 +18,26 @@ not the tenant's (or not reachable with a valid access token) is a 404.
 """
 
 import binascii
+from uuid import uuid4
 
 from odoo import Command, _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import plaintext2html
-from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.property_tenant.concurrency import serialize_on
+from odoo.addons.property_tenant.upload import (
+    PHOTO_TYPES,
+    attachment_values,
+    request_uploads,
+    upload_limits,
+)
 
 from ..models.property_ticket import TICKET_KINDS
 from ..utils import SATISFACTION_LEVELS, is_satisfied
 
-MAX_PHOTOS = 5
-MAX_PHOTO_SIZE = 10 * 1024 * 1024  # bytes, per photo
-PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 SUMMARY_MAX_LENGTH = 200
 
 
@@ -195,42 +199,8 @@ class PropertyHelpdeskPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # New request
     # ------------------------------------------------------------------
-    def _property_read_photos(self, errors):
-        """Validated photos as (name, bytes); problems appended to errors."""
-        files = [
-            file
-            for file in request.httprequest.files.getlist("photos")
-            if file and file.filename
-        ]
-        if len(files) > MAX_PHOTOS:
-            errors.append(
-                _("Attach at most %(count)s photos.", count=MAX_PHOTOS),
-            )
-            return []
-        photos = []
-        for file in files:
-            data = file.read(MAX_PHOTO_SIZE + 1)
-            if len(data) > MAX_PHOTO_SIZE:
-                errors.append(
-                    _(
-                        "The photo %(name)s is larger than %(size)s MB.",
-                        name=file.filename,
-                        size=MAX_PHOTO_SIZE // (1024 * 1024),
-                    )
-                )
-                continue
-            if not data or guess_mimetype(data) not in PHOTO_MIMETYPES:
-                errors.append(
-                    _(
-                        "The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).",
-                        name=file.filename,
-                    )
-                )
-                continue
-            photos.append((file.filename, data))
-        return photos
-
     def _property_request_form_values(self, occupancies, form, errors, spot=None):
+        limits = upload_limits(request.env)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -248,11 +218,52 @@ class PropertyHelpdeskPortal(CustomerPortal):
                 ],
                 "form": form,
                 "errors": errors,
-                "max_photos": MAX_PHOTOS,
-                "max_photo_size": MAX_PHOTO_SIZE // (1024 * 1024),
+                "max_photos": limits.max_files,
+                "max_photo_size": limits.max_size // (1024 * 1024),
             }
         )
         return values
+
+    def _property_request_errors(self, form, occupancy, spot, spot_asked):
+        errors = []
+        if form["kind"] not in dict(TICKET_KINDS):
+            errors.append(_("Choose what kind of request this is."))
+        if spot_asked and not spot:
+            errors.append(_("This place is not at one of your sites."))
+        elif not occupancy and not spot:
+            errors.append(_("Choose one of your units."))
+        if not form["summary"]:
+            errors.append(_("Say in a few words what it is about."))
+        elif len(form["summary"]) > SUMMARY_MAX_LENGTH:
+            errors.append(
+                _(
+                    "Keep the subject under %(count)s characters; write the "
+                    "details in the description.",
+                    count=SUMMARY_MAX_LENGTH,
+                )
+            )
+        return errors
+
+    def _property_request_already_sent(self, submission):
+        """The request this form already created, if it was sent before
+        (double click, browser retry)."""
+        if not submission:
+            return None
+        partner = request.env.user.partner_id
+        # the same form sent twice at once: the second waits for the first
+        # and is replayed by Odoo on its result, where it finds the request
+        serialize_on(partner)
+        return (
+            request.env["property.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("portal_submission", "=", submission),
+                    ("partner_id", "=", partner.id),
+                ],
+                limit=1,
+            )
+        )
 
     @http.route(
         "/my/requests/new",
@@ -268,7 +279,9 @@ class PropertyHelpdeskPortal(CustomerPortal):
             unit_id = post.get("unit_id") or ""
             if unit_id not in [str(unit_id) for unit_id in occupancies.unit_id.ids]:
                 unit_id = str(occupancies.unit_id.id) if len(occupancies) == 1 else ""
-            form = {"kind": "service", "unit_id": unit_id}
+            # the form's own key: the same form sent twice (double click,
+            # browser retry) is one request
+            form = {"kind": "service", "unit_id": unit_id, "submission": uuid4().hex}
             return request.render(
                 "property_helpdesk.portal_my_request_new",
                 self._property_request_form_values(occupancies, form, [], spot),
@@ -279,28 +292,17 @@ class PropertyHelpdeskPortal(CustomerPortal):
             "unit_id": post.get("unit_id") or "",
             "summary": (post.get("summary") or "").strip(),
             "description": (post.get("description") or "").strip(),
+            "submission": (post.get("property_submission") or "")[:64],
         }
-        errors = []
-        if form["kind"] not in dict(TICKET_KINDS):
-            errors.append(_("Choose what kind of request this is."))
+        if sent := self._property_request_already_sent(form["submission"]):
+            return request.redirect(f"{sent.access_url}?message=created")
         occupancy = occupancies.filtered(
             lambda o: str(o.unit_id.id) == form["unit_id"]
         )[:1]
-        if post.get("spot_id") and not spot:
-            errors.append(_("This place is not at one of your sites."))
-        elif not occupancy and not spot:
-            errors.append(_("Choose one of your units."))
-        if not form["summary"]:
-            errors.append(_("Say in a few words what it is about."))
-        elif len(form["summary"]) > SUMMARY_MAX_LENGTH:
-            errors.append(
-                _(
-                    "Keep the subject under %(count)s characters; write the "
-                    "details in the description.",
-                    count=SUMMARY_MAX_LENGTH,
-                )
-            )
-        photos = self._property_read_photos(errors)
+        errors = self._property_request_errors(
+            form, occupancy, spot, bool(post.get("spot_id"))
+        )
+        photos = request_uploads("photos", "photo", errors)
         if errors:
             return request.render(
                 "property_helpdesk.portal_my_request_new",
@@ -342,6 +344,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                             if form["description"]
                             else False,
                             "user_id": agent.id,
+                            "portal_submission": form["submission"] or False,
                         }
                     )
                 )
@@ -349,17 +352,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
                     attachments_sudo = (
                         request.env["ir.attachment"]
                         .sudo()
-                        .create(
-                            [
-                                {
-                                    "name": name,
-                                    "raw": data,
-                                    "res_model": "property.ticket",
-                                    "res_id": ticket_sudo.id,
-                                }
-                                for name, data in photos
-                            ]
-                        )
+                        .create(attachment_values(photos, ticket_sudo))
                     )
                     ticket_sudo.photo_ids = [Command.set(attachments_sudo.ids)]
         except (UserError, ValidationError) as error:
@@ -489,7 +482,7 @@ class PropertyHelpdeskPortal(CustomerPortal):
         stream = request.env["ir.binary"]._get_stream_from(photo_sudo)
         # shown inline only when it is a picture (files added at the desk may
         # be anything)
-        inline = stream.mimetype in PHOTO_MIMETYPES and not kw.get("download")
+        inline = stream.mimetype in PHOTO_TYPES and not kw.get("download")
         return stream.get_response(as_attachment=not inline)
 
     @http.route(

@@ -1,3 +1,4 @@
+from . import mail_thread
 from . import property_department
 from . import property_duty
 from . import property_service_directory

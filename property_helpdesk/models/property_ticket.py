@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.mail import parse_contact_from_email
+from odoo.tools.mail import email_normalize, parse_contact_from_email
+
+from odoo.addons.property_tenant.concurrency import serialize_on
 
 from ..utils import is_satisfied
 
@@ -96,7 +98,16 @@ class PropertyTicket(models.Model):
     _sequence_code = "property.ticket"
     _order = "priority desc, received_at desc, id desc"
     _check_company_auto = True
+    _sql_constraints = [
+        (
+            "portal_submission_uniq",
+            "unique(portal_submission)",
+            "This request form was already sent: look at your requests.",
+        ),
+    ]
     _mail_post_access = "read"
+    # no item from an auto-responder, no auto-reply posted on one
+    _mail_refuse_automatic = True
     _primary_email = "email_from"
 
     name = fields.Char(
@@ -122,6 +133,12 @@ class PropertyTicket(models.Model):
         copy=False,
     )
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
+    portal_submission = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Key of the portal form that sent the request: the same form "
+        "sent twice is one request.",
+    )
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
     site_id = fields.Many2one(tracking=True)
     unit_id = fields.Many2one(tracking=True)
@@ -743,6 +760,10 @@ class PropertyTicket(models.Model):
     def action_dispatch(self):
         """Open a work order for the item (first or next round)."""
         self.ensure_one()
+        # two agents dispatching at once: the second waits for the first
+        # and is replayed on its result, which the check below refuses
+        serialize_on(self)
+        self._ensure_as_seen()
         if self.kind == "complaint":
             self._ensure_state(["solution", "in_progress"], self.env._("Dispatching"))
             if not self.approved_solution_id:
@@ -772,6 +793,32 @@ class PropertyTicket(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _ensure_as_seen(self):
+        """The item is still as the agent saw it when pressing the button
+        (its form sends the state and the number of work orders it showed):
+        another agent's press in the meantime is not done a second time."""
+        context = self.env.context
+        seen_state = context.get("property_seen_state")
+        seen_orders = context.get("property_seen_work_orders")
+        self.invalidate_recordset(["work_order_count"])  # not stored: recount
+        for ticket in self:
+            if (seen_state and seen_state != ticket.state) or (
+                seen_orders is not None and seen_orders != ticket.work_order_count
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(item)s was changed by someone else in the meantime "
+                        "(it is now %(state)s, with %(count)s work orders): "
+                        "nothing was done. Reload the item and look at it "
+                        "before pressing again.",
+                        item=ticket.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[ticket.state],
+                        count=ticket.work_order_count,
+                    )
+                )
 
     def _create_work_order(self, previous=None):
         self.ensure_one()
@@ -1108,6 +1155,25 @@ class PropertyTicket(models.Model):
         if partner:
             values.setdefault("partner_id", partner.id)
         return super().message_new(msg_dict, custom_values=values)
+
+    def _mail_reply_allowed(self, message_dict):
+        """A reply is attached to the item when it comes from the staff,
+        from the item's customer (their company included), from one of its
+        followers, or from the address that wrote it in; anyone else's
+        "reply" (a forged In-Reply-To or References) is not, and is taken as
+        a new mail to the desk."""
+        self.ensure_one()
+        author = self.env["res.partner"].browse(message_dict.get("author_id"))
+        if author:
+            if any(not user.share for user in author.sudo().user_ids):
+                return True
+            commercial = author.commercial_partner_id
+            if self.partner_id and commercial == self.partner_id.commercial_partner_id:
+                return True
+            if author in self.sudo().message_partner_ids:
+                return True
+        sender = email_normalize(message_dict.get("email_from") or "")
+        return bool(sender) and sender == email_normalize(self.email_from or "")
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -239,6 +239,25 @@ class TestServiceRequest(PropertyHelpdeskCase):
         ticket.action_dispatch()
         self.assertEqual(len(ticket.work_order_ids), 2)
 
+    def test_dispatch_pressed_on_an_item_changed_meanwhile(self):
+        """Two agents press Dispatch on the same new item: the form sends
+        the state it showed, so the second press is refused once the first
+        has dispatched; "New Work Order" likewise counts the work orders it
+        showed (at the same moment, tests/test_concurrency.py)."""
+        ticket = self._ticket(category_id=self.category_plumbing.id)
+        ticket.with_context(property_seen_state="new").action_dispatch()
+        late = ticket.with_user(self.supervisor).with_context(property_seen_state="new")
+        with self.assertRaisesRegex(UserError, "changed by someone else"):
+            late.action_dispatch()
+        self.assertEqual(len(ticket.work_order_ids), 1)
+        # a further work order is pressed on purpose, on what was shown
+        seen = {"property_seen_state": "in_progress", "property_seen_work_orders": 1}
+        ticket.with_context(**seen).action_dispatch()
+        self.assertEqual(len(ticket.work_order_ids), 2)
+        with self.assertRaisesRegex(UserError, "changed by someone else"):
+            ticket.with_context(**seen).action_dispatch()
+        self.assertEqual(len(ticket.work_order_ids), 2)
+
     def test_purchase_goes_to_the_department_head(self):
         ticket = self._ticket(category_id=self.category_plumbing.id)
         ticket.action_dispatch()

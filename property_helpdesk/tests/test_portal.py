@@ -2,16 +2,19 @@ import base64
 import json
 import re
 from datetime import date
-from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.property_tenant.tests import upload_samples as samples
 
 from .common import PropertyHelpdeskCase
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAACAAFUok9bAAAAAElFTkSuQmCC"
 )
-PORTAL_MODULE = "odoo.addons.property_helpdesk.controllers.portal"
+# a photo a tenant uploads: a 1x1 PNG whose chunks are sound (the portal
+# has Pillow verify each image; PNG above has a wrong IDAT checksum)
+PHOTO = samples.image("PNG", (1, 1))
 
 
 class PortalCase(PropertyHelpdeskCase):
@@ -243,8 +246,8 @@ class TestPortal(HttpCase, PortalCase):
         self.authenticate("ph_tenant_a", "ph_tenant_a")
         response = self._new_request(
             files=[
-                ("photos", ("drain.png", PNG, "image/png")),
-                ("photos", ("drain2.png", PNG, "image/png")),
+                ("photos", ("drain.png", PHOTO, "image/png")),
+                ("photos", ("drain2.png", PHOTO, "image/png")),
             ]
         )
         self.assertEqual(response.status_code, 200)
@@ -287,7 +290,7 @@ class TestPortal(HttpCase, PortalCase):
         attachments = self.env["ir.attachment"].search_count([])
         response = self._new_request(
             unit_id=str(self.unit_b.id),
-            files=[("photos", ("drain.png", PNG, "image/png"))],
+            files=[("photos", ("drain.png", PHOTO, "image/png"))],
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("Choose one of your units.", response.text)
@@ -328,25 +331,132 @@ class TestPortal(HttpCase, PortalCase):
                 "is not a photo",
             ),
             (
-                {"files": [("photos", ("p.png", PNG, "image/png"))] * 6},
-                "Attach at most 5 photos.",
+                {"files": [("photos", ("p.png", PHOTO, "image/png"))] * 11},
+                "Attach at most 10 files.",
             ),
         ]
         for values, error in cases:
             response = self._new_request(**values)
             self.assertEqual(response.status_code, 200, values)
             self.assertIn(error, response.text, values)
-        with patch(f"{PORTAL_MODULE}.MAX_PHOTO_SIZE", 10):
-            response = self._new_request(
-                files=[("photos", ("p.png", PNG, "image/png"))]
-            )
-            self.assertIn("is larger than", response.text)
+        self.env["ir.config_parameter"].set_param(
+            "property_tenant.upload_max_size_mb", "1"
+        )
+        response = self._new_request(
+            files=[("photos", ("p.png", PHOTO + b"\0" * 1024 * 1024, "image/png"))]
+        )
+        self.assertIn("The file p.png is larger than 1 MB.", response.text)
         self.assertEqual(Ticket.search_count([]), before)
         # the form offers the active units only
         page = self.url_open("/my/requests/new").text
         self.assertIn("T-0101", page)
         self.assertNotIn("T-0199", page)
         self.assertNotIn("T-0102", page)
+
+    def test_submit_refuses_hostile_photos(self):
+        """Each hostile file is refused on the form, in words the tenant
+        understands, and nothing is created: no item, no attachment."""
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        Ticket = self.env["property.ticket"]
+        Attachment = self.env["ir.attachment"]
+        before = (Ticket.search_count([]), Attachment.search_count([]))
+        good = ("photos", ("good.png", PHOTO, "image/png"))
+        cases = [
+            (("evil.jpg", samples.HTML, "image/jpeg"), "is not a photo"),
+            (("evil.jpg", samples.SVG, "image/jpeg"), "is not a photo"),
+            (("plan.pdf", samples.PDF, "application/pdf"), "is not a photo"),
+            (("photo.jpg", PHOTO, "image/jpeg"), "is not what its name says"),
+            (("broken.png", PNG, "image/png"), "cannot be read"),
+            (("cut.png", samples.TRUNCATED_PNG, "image/png"), "cannot be read"),
+            (
+                ("bomb.png", samples.png_bomb(30000, 30000), "image/png"),
+                "is too large (more than 50 million pixels)",
+            ),
+            (
+                ("bomb.png", samples.png_bomb(10000, 10000), "image/png"),
+                "is too large (more than 50 million pixels)",
+            ),
+            (("empty.png", b"", "image/png"), "is empty"),
+        ]
+        for file, error in cases:
+            with self.subTest(name=file[0], error=error):
+                # a good photo beside it is not kept either
+                response = self._new_request(files=[good, ("photos", file)])
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(error, response.text)
+                self.assertIn("Please choose your photos again.", response.text)
+                self.assertIn('value="Portal: blocked drain"', response.text)
+                self.assertEqual(
+                    (Ticket.search_count([]), Attachment.search_count([])), before
+                )
+
+    def _chatter_upload(self, name, data):
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": self._csrf(),
+                "thread_id": str(self.ticket_a.id),
+                "thread_model": "property.ticket",
+            },
+            files={"ufile": (name, data, "application/octet-stream")},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_chatter_attachments_pass_the_same_gate(self):
+        """The portal chatter of a request takes the same files as the forms."""
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        Attachment = self.env["ir.attachment"]
+        before = Attachment.search_count([])
+        for name, data, error in (
+            ("evil.jpg", samples.HTML, "is not a photo, a PDF"),
+            ("evil.svg", samples.SVG, "is not a photo, a PDF"),
+            ("bomb.png", samples.png_bomb(30000, 30000), "is too large"),
+            ("plan.docx", samples.PDF, "is not what its name says"),
+        ):
+            with self.subTest(name=name):
+                result = self._chatter_upload(name, data)
+                self.assertIn(error, result.get("error", ""))
+                self.assertEqual(Attachment.search_count([]), before)
+        result = self._chatter_upload("../\u202eleak.png", PHOTO)
+        self.assertNotIn("error", result)
+        attachment = Attachment.search([], order="id desc", limit=1)
+        self.assertEqual(attachment.name, "leak.png")
+        self.assertEqual(attachment.raw, PHOTO)
+
+    def test_submit_refusal_in_the_tenants_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["property_tenant", "property_helpdesk"], ["zh_CN"]
+        )
+        self.portal_a.lang = "zh_CN"
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        response = self._new_request(
+            files=[("photos", ("evil.jpg", samples.HTML, "image/jpeg"))]
+        )
+        self.assertIn(
+            "文件 evil.jpg 不是照片（JPEG、PNG、GIF 或 WebP）。", response.text
+        )
+
+    def test_submit_photo_names_are_cleaned(self):
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        response = self._new_request(
+            files=[
+                ("photos", ("..\\..\\drain\u202egnp.exe.png", PHOTO, "image/png")),
+                ("photos", (".hidden", samples.image("JPEG"), "image/jpeg")),
+            ]
+        )
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["property.ticket"].search(
+            [("summary", "=", "Portal: blocked drain")]
+        )
+        self.assertRecordValues(
+            ticket.photo_ids.sorted("name"),
+            [
+                {"name": "draingnp.exe.png", "mimetype": "image/png"},
+                {"name": "hidden.jpg", "mimetype": "image/jpeg"},
+            ],
+        )
 
     def test_submit_needs_csrf_token(self):
         self.authenticate("ph_tenant_a", "ph_tenant_a")

@@ -16,3 +16,4 @@ from . import property_archive_check
 from . import property_archive_snapshot
 from . import res_partner
 from . import mail_mail
+from . import res_config_settings

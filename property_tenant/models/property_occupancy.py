@@ -239,6 +239,7 @@ class PropertyOccupancy(models.Model):
         "company_id",
         "document_ids.document_type_id",
         "document_ids.attachment_ids",
+        "document_ids.verified_by_id",
         "document_ids.expiry_state",
         "document_ids.active",
         *[name for name, _label in REQUIRABLE_FIELDS],
@@ -277,10 +278,16 @@ class PropertyOccupancy(models.Model):
 
     def _valid_document_types(self):
         """Document types for which the archive holds a usable document:
-        filed with at least one file and not expired."""
+        not expired, and filed with at least one file or its original
+        checked by an agent (verified: a paper document held at the office,
+        e.g. brought over from the former system at go-live)."""
         self.ensure_one()
         return self.document_ids.filtered(
-            lambda d: d.active and d.attachment_ids and d.expiry_state != "expired"
+            lambda d: (
+                d.active
+                and (d.attachment_ids or d.verified_by_id)
+                and d.expiry_state != "expired"
+            )
         ).document_type_id
 
     # ------------------------------------------------------------------

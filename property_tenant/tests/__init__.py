@@ -13,3 +13,5 @@ from . import test_timeline
 from . import test_spot
 from . import test_phone
 from . import test_mail_retry
+from . import test_upload
+from . import test_export

@@ -85,6 +85,11 @@ class TestCompleteness(PropertyTenantCase):
         self.assertIn("Occupancy Contract", occupancy.missing_items)
         contract.attachment_ids = [Command.set(self._attachment().ids)]
         self.assertNotIn("Occupancy Contract", occupancy.missing_items or "")
+        # a paper original checked by an agent counts without a scan
+        contract.attachment_ids = [Command.clear()]
+        self.assertIn("Occupancy Contract", occupancy.missing_items)
+        contract.action_verify()
+        self.assertNotIn("Occupancy Contract", occupancy.missing_items or "")
         id_doc = self._document(
             occupancy,
             self.doc_type_id,

@@ -103,6 +103,24 @@ class TestWriteTable(BaseCase):
         assert_text_not_formula(self, content, "@SUM(A1)")
         assert_text_not_formula(self, content, "+A1")
 
+    def test_negative_numbers_stay_numbers(self):
+        """Only text is kept from being a formula: a negative amount is a
+        number a spreadsheet sums, a text beginning with "-" is text."""
+        workbook = new_workbook(io.BytesIO())
+        workbook.write_table(
+            "Refunds",
+            [("Memo", "text"), ("Amount", "money"), ("Any", "auto")],
+            [["-12.50 refund", -12.5, -3], ["=1+2", 4.0, "-x"]],
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(workbook.content())).active
+        memo, amount, any_ = sheet[2]
+        self.assertEqual((amount.value, amount.data_type), (-12.5, "n"))
+        self.assertEqual((any_.value, any_.data_type), (-3, "n"))
+        self.assertEqual((memo.value, memo.data_type), ("-12.50 refund", "s"))
+        formula, _amount, dash = sheet[3]
+        self.assertEqual((formula.value, formula.data_type), ("=1+2", "s"))
+        self.assertEqual((dash.value, dash.data_type), ("-x", "s"))
+
     def test_layout_and_formats(self):
         content = self._table(autofilter=True)
         sheet, cells = _cells(content, "Fees")

@@ -12,9 +12,12 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.property_tenant.upload import (
+    attachment_values,
+    request_uploads,
+    upload_limits,
+)
 
-MAX_FILES = 5
-MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes, per file
 WORKER_ROWS = 4
 STEPS = (
     "submitted",
@@ -82,6 +85,7 @@ class PropertyDecorationPortal(CustomerPortal):
     # Apply
     # ------------------------------------------------------------------
     def _decoration_form_values(self, occupancies, form, errors):
+        limits = upload_limits(request.env)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -90,7 +94,8 @@ class PropertyDecorationPortal(CustomerPortal):
                 "form": form,
                 "errors": errors,
                 "worker_rows": range(1, WORKER_ROWS + 1),
-                "max_files": MAX_FILES,
+                "max_files": limits.max_files,
+                "max_file_size": limits.max_size // (1024 * 1024),
             }
         )
         return values
@@ -113,22 +118,6 @@ class PropertyDecorationPortal(CustomerPortal):
             for key in ("worker_name", "worker_id"):
                 form[f"{key}_{row}"] = (post.get(f"{key}_{row}") or "").strip()
         return form
-
-    def _decoration_read_files(self, errors):
-        files = [
-            f for f in request.httprequest.files.getlist("drawings") if f and f.filename
-        ]
-        if len(files) > MAX_FILES:
-            errors.append(_("Attach at most %(count)s files.", count=MAX_FILES))
-            return []
-        result = []
-        for upload in files:
-            data = upload.read()
-            if len(data) > MAX_FILE_SIZE:
-                errors.append(_("%(name)s is larger than 10 MB.", name=upload.filename))
-                continue
-            result.append((upload.filename, data))
-        return result
 
     def _prepare_portal_decoration_vals(self, occupancy, form, errors):
         """The values of the new decoration (an overridable hook); parse
@@ -188,7 +177,7 @@ class PropertyDecorationPortal(CustomerPortal):
         occupancy = occupancies.filtered(lambda o: str(o.id) == form["occupancy_id"])
         if not occupancy:
             errors.append(_("Choose one of your units."))
-        files = self._decoration_read_files(errors)
+        files = request_uploads("drawings", "document", errors)
         vals = self._prepare_portal_decoration_vals(occupancy, form, errors)
         if errors:
             return request.render(
@@ -210,17 +199,7 @@ class PropertyDecorationPortal(CustomerPortal):
                     attachments = (
                         request.env["ir.attachment"]
                         .sudo()
-                        .create(
-                            [
-                                {
-                                    "name": name,
-                                    "raw": data,
-                                    "res_model": "property.decoration",
-                                    "res_id": decoration_sudo.id,
-                                }
-                                for name, data in files
-                            ]
-                        )
+                        .create(attachment_values(files, decoration_sudo))
                     )
                     decoration_sudo.attachment_ids = [
                         fields.Command.set(attachments.ids)

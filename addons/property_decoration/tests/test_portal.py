@@ -6,6 +6,7 @@ import re
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.property_tenant.tests import upload_samples as samples
 from odoo.addons.property_tenant.tests.phone import PhoneCase
 
 from .common import DecorationCase
@@ -63,6 +64,78 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
             self.env["property.decoration"].search(
                 [("contractor_name", "=", "Sneaky Ltd")]
             )
+        )
+
+    def _apply(self, files):
+        return self.url_open(
+            "/my/decorations/new",
+            data={
+                "csrf_token": self._csrf_token(),
+                "occupancy_id": self.occupancy_a.id,
+                "contractor_name": "Upload Builders Ltd",
+                "contractor_person": "Zhou Jie",
+                "contractor_phone": "13800000000",
+                "scope": "Floor tiles",
+                "area": "45",
+                "date_start": "2027-04-01",
+                "date_end": "2027-04-30",
+                "undertaking": "1",
+                "worker_name_1": "Sun Qiang",
+            },
+            files=files,
+        )
+
+    def test_apply_refuses_hostile_files_and_creates_nothing(self):
+        self.authenticate("pd_tenant_a", "pd_tenant_a")
+        Decoration = self.env["property.decoration"]
+        Attachment = self.env["ir.attachment"]
+        before = (Decoration.search_count([]), Attachment.search_count([]))
+        good = ("drawings", ("plan.pdf", samples.PDF, "application/pdf"))
+        other_kind = "is not a photo, a PDF"
+        cases = [
+            (("plan.pdf", samples.HTML, "application/pdf"), other_kind),
+            (("plan.jpg", samples.SVG, "image/jpeg"), other_kind),
+            (("macro.docx", samples.ooxml(macros=True), "text/plain"), other_kind),
+            (("plan.docx", samples.PDF, "text/plain"), "is not what its name says"),
+            (
+                ("bomb.png", samples.png_bomb(30000, 30000), "image/png"),
+                "is too large",
+            ),
+        ]
+        for file, error in cases:
+            with self.subTest(name=file[0]):
+                response = self._apply([good, ("drawings", file)])
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(error, response.text)
+                self.assertIn('value="Upload Builders Ltd"', response.text)
+                self.assertEqual(
+                    (Decoration.search_count([]), Attachment.search_count([])),
+                    before,
+                )
+        self.env["ir.config_parameter"].set_param(
+            "property_tenant.upload_max_files", "2"
+        )
+        response = self._apply([good] * 3)
+        self.assertIn("Attach at most 2 files.", response.text)
+        self.assertEqual(Decoration.search_count([]), before[0])
+
+    def test_apply_with_documents_cleans_their_names(self):
+        self.authenticate("pd_tenant_a", "pd_tenant_a")
+        response = self._apply(
+            [
+                ("drawings", ("../../plan\u202efdp.exe.pdf", samples.PDF, "text/html")),
+                ("drawings", ("quote.docx", samples.ooxml(), "application/msword")),
+                ("drawings", ("site.jpeg", samples.image("JPEG"), "image/jpeg")),
+            ]
+        )
+        self.assertEqual(response.status_code, 200)
+        decoration = self.env["property.decoration"].search(
+            [("contractor_name", "=", "Upload Builders Ltd")]
+        )
+        self.assertEqual(decoration.state, "submitted")
+        self.assertEqual(
+            sorted(decoration.attachment_ids.mapped("name")),
+            ["planfdp.exe.pdf", "quote.docx", "site.jpeg"],
         )
 
     def _csrf_token(self):

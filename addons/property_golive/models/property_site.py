@@ -3,9 +3,11 @@ from odoo import fields, models
 CHECKLIST_FIELDS = (
     "golive_unit_count",
     "golive_archive_count",
+    "golive_document_count",
     "golive_meter_count",
     "golive_standard_count",
     "golive_unit_missing_count",
+    "golive_incomplete_count",
     "golive_plan_missing_count",
     "golive_reading_missing_count",
     "golive_item_missing_count",
@@ -36,6 +38,9 @@ class PropertySite(models.Model):
     golive_archive_count = fields.Integer(
         string="Live Archives", compute="_compute_golive"
     )
+    golive_document_count = fields.Integer(
+        string="Archive Documents", compute="_compute_golive"
+    )
     golive_meter_count = fields.Integer(
         string="Meters Loaded", compute="_compute_golive"
     )
@@ -44,6 +49,12 @@ class PropertySite(models.Model):
     )
     golive_unit_missing_count = fields.Integer(
         string="Units without Archive", compute="_compute_golive"
+    )
+    golive_incomplete_count = fields.Integer(
+        string="Archives with Missing Items",
+        compute="_compute_golive",
+        help="Live archives whose required documents or fields are not all "
+        "present (see the archive's completeness).",
     )
     golive_plan_missing_count = fields.Integer(
         string="Archives without Billing Plan", compute="_compute_golive"
@@ -109,6 +120,13 @@ class PropertySite(models.Model):
             "property.unit", [("current_occupancy_id", "!=", False)]
         )
         archives = self._golive_count("property.occupancy", [("state", "=", "active")])
+        incomplete = self._golive_count(
+            "property.occupancy",
+            [("state", "=", "active"), ("is_archive_complete", "=", False)],
+        )
+        documents = self._golive_count(
+            "property.document", [("occupancy_id.state", "=", "active")]
+        )
         planned = self._golive_count(
             "property.occupancy",
             [("state", "=", "active"), ("billing_plan_ids", "!=", False)],
@@ -124,7 +142,9 @@ class PropertySite(models.Model):
         for site in self:
             site.golive_unit_count = units.get(site, 0)
             site.golive_archive_count = archives.get(site, 0)
+            site.golive_document_count = documents.get(site, 0)
             site.golive_meter_count = meters.get(site, 0)
+            site.golive_incomplete_count = incomplete.get(site, 0)
             site.golive_standard_count = standards.get(site, 0)
             site.golive_unit_missing_count = units.get(site, 0) - occupied.get(site, 0)
             site.golive_plan_missing_count = archives.get(site, 0) - planned.get(

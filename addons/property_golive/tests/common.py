@@ -9,8 +9,10 @@ from ..workbook import workbook_content
 class GoliveCase(OneOffCase):
     """The billing world (fee items T-PMF, T-WATER, T-PARK, T-DEP) plus a
     go-live workbook of a new site GL: one building, three units, three
-    archives (one with a member), a meter, a standard, opening arrears for
-    three months and two deposits.  Dates are frozen by the tests on
+    archives (one with a member and two documents), a meter, a standard,
+    opening arrears for three months (due on the site's default 15 days
+    after each period's start, one row with its own due date) and two
+    deposits.  Dates are frozen by the tests on
     2026-03-15 (the opening date)."""
 
     today = "2026-03-15"
@@ -22,6 +24,11 @@ class GoliveCase(OneOffCase):
             {"name": "Test Opening Balances", "code": "T3999", "account_type": "equity"}
         )
         cls.company.property_opening_account_id = cls.opening_account
+        # document types are named in Chinese in the workbook
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["property_tenant"], ["zh_CN"], overwrite=True
+        )
 
     @staticmethod
     def tables():
@@ -73,6 +80,25 @@ class GoliveCase(OneOffCase):
                     "relation": "配偶",
                 },
             ],
+            "documents": [
+                {
+                    **archive,
+                    "unit_code": "1-101",
+                    "document_type": "身份证件",
+                    "reference": "110101199001011234",
+                    "issue_date": "2015-06-01",
+                    "expiry_date": "2035-06-01",
+                    "verified_date": "2025-09-01",
+                },
+                {
+                    **archive,
+                    "unit_code": "1-101",
+                    "document_type": "Occupancy Contract",
+                    "reference": "GL-HT-1",
+                    "issue_date": "2025-09-01",
+                    "expiry_date": "2030-08-31",
+                },
+            ],
             "meters": [
                 {
                     "site_code": "GL",
@@ -109,6 +135,7 @@ class GoliveCase(OneOffCase):
                     "item_code": "T-PARK",
                     "period": "2026-02",
                     "amount": 300.0,
+                    "due_date": "2026-02-10",
                 },
             ],
             "deposits": [
@@ -152,6 +179,7 @@ class GoliveCase(OneOffCase):
             "property.unit",
             "property.occupancy",
             "property.occupancy.member",
+            "property.document",
             "property.meter",
             "property.meter.reading",
             "property.fee.standard",

@@ -12,8 +12,9 @@ class GoliveAppliedCase(GoliveCase):
     """The test workbook applied on 2026-03-15: 王芳 (unit 1-101) owes
     250.00 of management fee for each of 2025-12, 2026-01 and 2026-02 and
     holds a 2,000.00 deposit; 赵强 (1-102) owes 300.00 of parking for
-    2026-02 and holds 1,500.00.  The opening receivables are due on the
-    opening date."""
+    2026-02 and holds 1,500.00.  Each opening receivable is due on its
+    former bill's date: 王芳's the 16th of each period's month (the site's
+    15 days), 赵强's on 2026-02-10 (its own due date in the file)."""
 
     @classmethod
     def setUpClass(cls):
@@ -50,10 +51,18 @@ class GoliveAppliedCase(GoliveCase):
 class TestGoliveAccounting(GoliveAppliedCase):
     def test_opening_totals(self):
         self.assertEqual(
-            (self.opening_a.amount_residual, self.opening_b.amount_residual),
+            (
+                sum(self.opening_a.mapped("amount_residual")),
+                self.opening_b.amount_residual,
+            ),
             (750.0, 300.0),
         )
-        self.assertEqual(self.opening_a.invoice_date_due, date(2026, 3, 15))
+        # each bill of the former system falls due on its own date
+        self.assertEqual(
+            sorted(self.opening_a.mapped("invoice_date_due")),
+            [date(2025, 12, 16), date(2026, 1, 16), date(2026, 2, 16)],
+        )
+        self.assertEqual(self.opening_b.invoice_date_due, date(2026, 2, 10))
         self.gl_site.golive_control_arrears = 1000.0
         self.gl_site.golive_control_deposits = 3500.0
         self.assertEqual(self.gl_site.golive_opening_arrears, 1050.0)
@@ -63,6 +72,9 @@ class TestGoliveAccounting(GoliveAppliedCase):
         self.assertEqual(self.gl_site.golive_unit_count, 3)
         self.assertEqual(self.gl_site.golive_archive_count, 2)
         self.assertEqual(self.gl_site.golive_unit_missing_count, 1)
+        self.assertEqual(self.gl_site.golive_document_count, 2)
+        # 王芳's contract is neither scanned nor checked; 赵强 holds nothing
+        self.assertEqual(self.gl_site.golive_incomplete_count, 2)
         self.assertEqual(self.gl_site.golive_plan_missing_count, 2)
         self.assertEqual(self.gl_site.golive_reading_missing_count, 0)
 
@@ -168,8 +180,17 @@ class TestGoliveAccounting(GoliveAppliedCase):
             run = self._plan_and_run(date(2026, 4, 1), self.item_fee)
         fees = run.late_fee_ids
         self.assertEqual(fees.invoice_id, self.opening_a)
-        # 750.00 × 0.5 ‰ × 17 days (2026-03-15 → 2026-04-01)
-        self.assertEqual(sum(fees.mapped("amount")), 6.38)
+        # each opening bill of 250.00 × 0.5 ‰ per day from its own due date
+        # to 2026-04-01: 106 days (from 2025-12-16), 75 (2026-01-16), 44
+        # (2026-02-16) -- not from the go-live date
+        self.assertEqual(
+            sorted((f.invoice_id.invoice_date_due, f.amount) for f in fees),
+            [
+                (date(2025, 12, 16), 13.25),
+                (date(2026, 1, 16), 9.38),
+                (date(2026, 2, 16), 5.5),
+            ],
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -183,7 +204,9 @@ class TestGoliveLedger(HttpCase, GoliveAppliedCase):
         )
         self.authenticate("gl_tenant_a", "gl_tenant_a")
         html = self.url_open("/my/property-bills/ledger").text
-        self.assertIn(self.opening_a.name, html)
+        self.assertEqual(len(self.opening_a), 3)
+        for bill in self.opening_a:
+            self.assertIn(bill.name, html)
         balances = [float(v) for v in re.findall(r'data-balance="(-?[\d.]+)"', html)]
         # the deposit invoice and its settlement net to nought: 750.00 owed
         self.assertEqual(balances[-1], 750.0)

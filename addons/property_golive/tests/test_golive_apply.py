@@ -61,10 +61,18 @@ class TestGoliveApply(GoliveCase):
                 and m.invoice_line_ids.property_fee_item_id == self.item_fee
             )
         )
-        self.assertEqual(len(invoices), 1)
-        self.assertEqual(invoices.state, "posted")
+        # one opening invoice per bill of the former system: each period
+        # falls due on its own date (the site's 15 days by default)
+        self.assertEqual(len(invoices), 3)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
         self.assertEqual(invoices.partner_id, archive.tenant_id)
-        self.assertEqual(invoices.amount_total, 750.0)
+        self.assertEqual(sum(invoices.mapped("amount_total")), 750.0)
+        self.assertEqual(
+            sorted(invoices.mapped("invoice_date_due")),
+            [date(2025, 12, 16), date(2026, 1, 16), date(2026, 2, 16)],
+        )
+        self.assertEqual(set(invoices.mapped("invoice_date")), {date(2026, 3, 15)})
+        self.assertEqual(set(invoices.mapped("date")), {date(2026, 3, 15)})
         self.assertEqual(invoices.journal_id.code, "OPEN")
         lines = invoices.invoice_line_ids.sorted("property_period_start")
         self.assertEqual(lines.account_id, self.opening_account)
@@ -125,7 +133,7 @@ class TestGoliveApply(GoliveCase):
             (0, 0, 0),
             record.summary,
         )
-        self.assertEqual(record.unchanged_count, 15)
+        self.assertEqual(record.unchanged_count, 17)
         record.action_apply()
         self.assertEqual(record.state, "applied")
         self.assertEqual(self._counts(), before)
@@ -162,6 +170,80 @@ class TestGoliveApply(GoliveCase):
         self.assertIn("credit it", record.summary)
         self.assertIn("历史欠费 Arrears", record.summary)
 
+    def test_tenants_are_matched_safely(self):
+        """A contact that only shares a tenant's name is not the tenant; a
+        name with its ID number finds its partner (not a namesake with
+        another number); a tenant named alone twice in the file is one
+        tenant renting two units."""
+        Partner = self.env["res.partner"]
+        namesake = Partner.create({"name": "赵强", "email": "zq@example.com"})
+        Partner.create({"name": "王芳", "vat": "310101198001015678"})
+        by_vat = Partner.create({"name": "王芳", "vat": "110101199001011234"})
+        tables = self.tables()
+        tables["archives"][0]["tenant_vat"] = "110101199001011234"
+        tables["archives"][2]["tenant_name"] = "赵强"
+        self._applied(tables)
+        self.assertEqual(self._archive().tenant_id, by_vat)
+        tenant_b = self._archive("1-102").tenant_id
+        self.assertNotEqual(tenant_b, namesake)
+        self.assertEqual(self._archive("1-103").tenant_id, tenant_b)
+        self.assertFalse(namesake.property_occupancy_ids)
+
+    def test_changed_due_date_is_refused(self):
+        self._applied()
+        tables = self.tables()
+        tables["arrears"][3]["due_date"] = "2026-02-28"
+        record = self._import(tables)
+        record.action_dry_run()
+        self.assertFalse(record.check_ok)
+        self.assertIn("posted as due on 2026-02-10", record.summary)
+        self.assertIn("Original Due Date", record.summary)
+
+    def test_documents_held(self):
+        self._applied()
+        archive = self._archive()
+        documents = archive.document_ids.sorted("reference")
+        self.assertEqual(
+            [
+                (d.document_type_id, d.reference, d.issue_date, d.expiry_date)
+                for d in documents
+            ],
+            [
+                (
+                    self.env.ref("property_tenant.document_type_id_card"),
+                    "110101199001011234",
+                    date(2015, 6, 1),
+                    date(2035, 6, 1),
+                ),
+                (
+                    self.env.ref("property_tenant.document_type_contract"),
+                    "GL-HT-1",
+                    date(2025, 9, 1),
+                    date(2030, 8, 31),
+                ),
+            ],
+        )
+        id_doc, contract = documents
+        self.assertEqual(
+            (id_doc.verified_date, id_doc.verified_by_id),
+            (date(2025, 9, 1), self.manager),
+        )
+        self.assertFalse(contract.verified_by_id)
+        # the verified paper original counts in the archive's completeness,
+        # the contract without a scan nor a check does not
+        types = archive._valid_document_types()
+        self.assertEqual(types, id_doc.document_type_id)
+        # a corrected file: the contract's original checked since
+        tables = self.tables()
+        tables["documents"][1]["verified_date"] = "2026-03-01"
+        record = self._applied(tables)
+        self.assertEqual(
+            (record.create_count, record.update_count), (0, 1), record.summary
+        )
+        self.assertEqual(contract.verified_date, date(2026, 3, 1))
+        self.assertEqual(contract.verified_by_id, self.manager)
+        self.assertEqual(archive._valid_document_types(), documents.document_type_id)
+
     def test_apply_is_all_or_nothing(self):
         """An error met while writing (here the opening-balance account
         closed between the dry run and the apply: the opening arrears, late
@@ -174,9 +256,6 @@ class TestGoliveApply(GoliveCase):
         self.assertEqual(record.state, "failed")
         self.assertTrue(record.summary)
         self.assertEqual(self._counts(), before)
-
-    def test_flow_graph(self):
-        pass
 
     def test_large_file_applied_by_a_job(self):
         """Above the row limit the apply is a queue job on the root
@@ -194,6 +273,7 @@ class TestGoliveApply(GoliveCase):
         self.env.invalidate_all()
         self.assertEqual(job.state, "done")
         self.assertEqual(record.state, "applied")
+        # three bills of 王芳, one of 赵强, two deposit invoices
         self.assertEqual(
-            len(record.move_ids.filtered(lambda m: m.move_type == "out_invoice")), 4
+            len(record.move_ids.filtered(lambda m: m.move_type == "out_invoice")), 6
         )

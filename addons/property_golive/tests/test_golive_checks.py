@@ -21,7 +21,7 @@ class TestGoliveChecks(GoliveCase):
         self.assertEqual(record.error_count, 0)
         self.assertEqual(record.arrears_total, 1050.0)
         self.assertEqual(record.deposits_total, 3500.0)
-        self.assertEqual(record.create_count, 15)
+        self.assertEqual(record.create_count, 17)
         self.assertTrue(record.report_file)
 
     def _bad(self, sheet, index, column_title, fragment, **changes):
@@ -127,6 +127,44 @@ class TestGoliveChecks(GoliveCase):
             "arrears", 0, "Fee Item Code", "not billed per period", item_code="T-DEP"
         )
         self._bad("arrears", 1, "Period", "already on row 3", period="2025-12")
+
+    def test_documents_checks(self):
+        self._bad(
+            "documents",
+            0,
+            "Document Type",
+            "no document type named",
+            document_type="护照",
+        )
+        self._bad(
+            "documents", 0, "Valid Until", "expires before", expiry_date="2010-01-01"
+        )
+        self._bad("documents", 1, "Valid Until", "expire: give", expiry_date=None)
+        self._bad(
+            "documents",
+            0,
+            "Original Verified On",
+            "in the future",
+            verified_date="2026-03-16",
+        )
+        self._bad(
+            "documents",
+            1,
+            "Document Number",
+            "already on row 3",
+            document_type="Identity Document",
+            reference="110101199001011234",
+        )
+        self._bad(
+            "documents",
+            0,
+            "Tenant",
+            "neither in the Archives sheet",
+            tenant_name="无名",
+        )
+
+    def test_due_date_checks(self):
+        self._bad("arrears", 3, "Original Due Date", "a date like", due_date="明天")
 
     def test_deposits_checks(self):
         self._bad(

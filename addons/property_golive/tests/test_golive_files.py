@@ -1,11 +1,14 @@
 import base64
 import io
+import zipfile
 
 import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+
+from odoo.addons.property_tenant.tests.spreadsheet_checks import FORMULA_TEXT
 
 from ..sheets import SHEETS
 from ..workbook import read_tables, template_content
@@ -47,10 +50,41 @@ class TestGoliveFiles(GoliveCase):
         }
         self.assertEqual(by_sheet["历史欠费 Arrears"], (3, 0, 0, 1, 1050.0 - 250.0))
         lines = list(rows.iter_rows(min_row=2, values_only=True))
-        self.assertEqual(len(lines), 15)
+        self.assertEqual(len(lines), 17)
         errors = [line for line in lines if line[2] == "error"]
         self.assertEqual([(e[0], e[1]) for e in errors], [("历史欠费 Arrears", 4)])
         self.assertIn("greater than zero", errors[0][3])
+
+    def test_report_keeps_a_formula_name_as_text(self):
+        """A tenant named like a formula in the file comes back as text in
+        the import report, never as a formula or a link."""
+        tables = self.tables()
+        for rows in tables.values():
+            for row in rows:
+                if "tenant_name" in row:
+                    row["tenant_name"] = FORMULA_TEXT
+        record = self._import(tables)
+        record.action_dry_run()
+        content = base64.b64decode(record.report_file)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [
+                archive.read(name)
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/")
+            ]
+        for xml in sheets:
+            self.assertNotIn(b"<f>", xml)
+            self.assertNotIn(b"<hyperlink", xml)
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        cells = [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+        ]
+        self.assertTrue(cells, "the name is in the report")
+        self.assertEqual({cell.data_type for cell in cells}, {"s"})
 
     def test_only_billing_managers_import(self):
         record = self._import()

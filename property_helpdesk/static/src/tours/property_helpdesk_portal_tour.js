@@ -1,9 +1,10 @@
 import { waitUntil } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 
-// A 1x1 PNG: the tenant's photo of the problem.
+// A 1x1 PNG: the tenant's photo of the problem (sound chunks: the portal
+// has Pillow verify uploaded images).
 const PHOTO_PNG =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAACAAFUok9bAAAAAElFTkSuQmCC";
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC";
 
 // The tenant registers a request with a photo, then rates and signs the
 // work order of an item prepared by the Python test (TestPortal).

@@ -1,0 +1,503 @@
+"""Real processes for the suite-level tests that need them: a scratch
+database with modules installed by ``odoo``, an Odoo server started as
+production runs it (prefork workers and OCA queue_job's job runner), a
+private PostgreSQL cluster that a test may restart, and a billing run large
+enough to be processed in queued batches.
+
+Every wait is bounded; what is started is stopped by the caller's cleanups
+(process groups killed, databases dropped, temporary directories removed).
+Not a test module: the test modules of this folder import it."""
+
+import atexit
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg2
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Run in a database by a separate Python (argv: payers, batch size, then
+# Odoo's options): a site of ``payers`` tenants, each with a monthly fixed
+# fee, previewed and generated above the synchronous limit, so that its
+# batches are queued; the administrator is made a billing manager (the
+# tests post the run through RPC as him).  Prints the run as JSON.
+BILLING_RUN_SETUP = """
+import json, sys
+from datetime import date
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+
+payers, batch = int(sys.argv[1]), int(sys.argv[2])
+odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
+registry = Registry(odoo.tools.config["db_name"])
+with registry.cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env.ref("base.user_admin").groups_id = [
+        Command.link(env.ref("property_billing.group_property_billing_manager").id)
+    ]
+    param = env["ir.config_parameter"]
+    param.set_param("property_billing.sync_limit", 1)
+    param.set_param("property_billing.job_batch_size", batch)
+    product = env["product.product"].create(
+        {"name": "QJ fee", "type": "service", "taxes_id": [Command.clear()]}
+    )
+    item = env["property.fee.item"].create(
+        {"name": "QJ Fee", "code": "QJ", "kind": "fixed", "product_id": product.id}
+    )
+    site = env["property.site"].create({"name": "QJ Plaza", "code": "QJ"})
+    standard = env["property.fee.standard"].create(
+        {"item_id": item.id, "site_id": site.id, "rate": 100.0,
+         "date_from": date(2025, 1, 1)}
+    )
+    standard.action_submit()
+    standard.action_approve()
+    units = env["property.unit"].create(
+        [{"code": f"QJ-{i:03d}", "site_id": site.id, "area": 50.0, "usage": "shop"}
+         for i in range(payers)]
+    )
+    partners = env["res.partner"].create(
+        [{"name": f"QJ Tenant {i}"} for i in range(payers)]
+    )
+    occupancies = env["property.occupancy"].create(
+        [{"unit_id": u.id, "tenant_id": p.id, "move_in_date": date(2025, 1, 1)}
+         for u, p in zip(units, partners)]
+    )
+    occupancies.action_activate()
+    plans = env["property.billing.plan"].create(
+        [{"occupancy_id": o.id, "line_ids": [Command.create({"item_id": item.id})]}
+         for o in occupancies]
+    )
+    plans.action_start()
+    run = env["property.billing.run"].create(
+        {"site_id": site.id, "period_start": date(2026, 3, 1)}
+    )
+    run.action_preview()
+    run.action_generate()
+    print(json.dumps({"run": run.id, "state": run.state, "lines": len(run.line_ids)}))
+"""
+
+
+def odoo_command():
+    """How to start Odoo: the ``odoo-bin`` of the importable Odoo with this
+    Python, else an ``odoo``/``odoo-bin`` command; None if there is none.
+    Not ``python -m odoo``: in workers mode Odoo re-executes its command line
+    for its websocket (gevent) process, which that form cannot be."""
+    spec = importlib.util.find_spec("odoo")
+    if spec and spec.origin:
+        script = Path(spec.origin).resolve().parent.parent / "odoo-bin"
+        if script.is_file():
+            return [sys.executable, str(script)]
+    for name in ("odoo", "odoo-bin"):
+        if found := shutil.which(name):
+            return [found]
+    return None
+
+
+def addons_path():
+    import odoo  # noqa: PLC0415
+
+    odoo_dir = Path(odoo.__file__).resolve().parent
+    paths = [p for p in (odoo_dir / "addons", odoo_dir.parent / "addons") if p.is_dir()]
+    paths += [REPO, REPO / "addons"]
+    return ",".join(str(p) for p in paths)
+
+
+def db_args():
+    """Odoo's connection options, from the libpq environment variables."""
+    names = {"PGHOST": "host", "PGPORT": "port", "PGUSER": "user"}
+    names["PGPASSWORD"] = "password"
+    return [f"--db_{o}={os.environ[v]}" for v, o in names.items() if v in os.environ]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_odoo(test_class):
+    """The Odoo command, or skip ``test_class`` (fail it in CI)."""
+    command = odoo_command()
+    if not command:
+        message = "Odoo cannot be started (python -m odoo, odoo-bin)"
+        if os.environ.get("CI"):
+            raise AssertionError(message)
+        import unittest  # noqa: PLC0415
+
+        raise unittest.SkipTest(message)
+    return command
+
+
+def tail(path, chars=4000):
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def wait_until(predicate, timeout, interval=0.5, message="timed out"):
+    """Call ``predicate`` until it returns a true value (returned), at most
+    ``timeout`` seconds; raise AssertionError(``message()``) after."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(message() if callable(message) else message)
+        time.sleep(interval)
+
+
+class Database:
+    """A scratch database of a PostgreSQL server (``conn``: libpq keyword
+    arguments, e.g. host and port; empty: the environment's server) and its
+    filestore under ``data_dir``."""
+
+    def __init__(self, name, data_dir, conn=None):
+        self.name = name
+        self.data_dir = Path(data_dir)
+        self.conn = dict(conn or {})
+
+    @classmethod
+    def scratch(cls, prefix, data_dir, conn=None):
+        return cls(f"{prefix}_{uuid.uuid4().hex[:10]}", data_dir, conn)
+
+    def _client_env(self):
+        env = os.environ | {"PGOPTIONS": "-c client_min_messages=warning"}
+        if "host" in self.conn:
+            env["PGHOST"] = str(self.conn["host"])
+        if "port" in self.conn:
+            env["PGPORT"] = str(self.conn["port"])
+        return env
+
+    def odoo_args(self):
+        """Odoo's options for this database."""
+        if self.conn:
+            conn = [f"--db_{key}={value}" for key, value in self.conn.items()]
+        else:
+            conn = db_args()
+        return [
+            f"--addons-path={addons_path()}",
+            f"--database={self.name}",
+            f"--db-filter=^{self.name}$",
+            f"--data-dir={self.data_dir}",
+            *conn,
+        ]
+
+    @property
+    def filestore(self):
+        return self.data_dir / "filestore" / self.name
+
+    def create(self, template=None):
+        command = ["createdb", *(["-T", template.name] if template else []), self.name]
+        subprocess.run(
+            command, check=True, env=self._client_env(), timeout=300
+        )  # fmt: skip
+        if template and template.filestore.is_dir():
+            shutil.copytree(template.filestore, self.filestore)
+        return self
+
+    def restore_from(self, other):
+        """Create this database as a copy of ``other``, possibly on another
+        PostgreSQL server (``pg_dump | pg_restore``), with its filestore."""
+        self.create()
+        dump = subprocess.Popen(  # noqa: S603
+            ["pg_dump", "-Fc", "--no-owner", other.name],
+            stdout=subprocess.PIPE, env=other._client_env(),
+        )  # fmt: skip
+        try:
+            subprocess.run(
+                ["pg_restore", "--no-owner", "--exit-on-error", "-d", self.name],
+                stdin=dump.stdout, check=True, env=self._client_env(), timeout=600,
+            )  # fmt: skip
+        finally:
+            dump.stdout.close()
+            if dump.wait(timeout=60):
+                raise AssertionError(f"pg_dump {other.name} failed")
+        if other.filestore.is_dir():
+            shutil.copytree(other.filestore, self.filestore)
+        return self
+
+    def drop(self):
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", self.name],
+            check=False, env=self._client_env(), timeout=120,
+        )  # fmt: skip
+        shutil.rmtree(self.filestore, ignore_errors=True)
+
+    def connect(self):
+        return psycopg2.connect(dbname=self.name, **self.conn)
+
+    def query(self, sql, params=()):
+        conn = self.connect()
+        try:
+            with conn, conn.cursor() as cr:
+                cr.execute(sql, params)
+                return cr.fetchall()
+        finally:
+            conn.close()
+
+    def run_odoo(self, odoo, *args, log, timeout):
+        """Run Odoo on this database to its end (e.g. ``-i MODULE
+        --stop-after-init``); AssertionError with the log's end if it
+        fails."""
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.run(  # noqa: S603
+                [*odoo, *self.odoo_args(), "--log-level=warn", *args],
+                cwd=self.data_dir.parent, stdout=out, stderr=subprocess.STDOUT,
+                timeout=timeout, check=False,
+            )  # fmt: skip
+        if proc.returncode:
+            raise AssertionError(f"odoo {args} failed:\n{tail(log, 3000)}")
+
+    def run_script(self, code, *argv, timeout=600):
+        """Run Python ``code`` in a separate process with ``argv`` then this
+        database's Odoo options as arguments; its last line of output, JSON,
+        is returned."""
+        proc = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code, *map(str, argv), *self.odoo_args()],
+            cwd=self.data_dir.parent, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )  # fmt: skip
+        if proc.returncode:
+            raise AssertionError(f"script failed:\n{proc.stderr[-3000:]}")
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+_TEMPLATES = {}
+INSTALL_TIMEOUT = 1500
+
+
+def billing_template(odoo):
+    """A scratch database where ``property_billing`` is installed without
+    demo data, once per test session (a few minutes): the tests work on
+    copies of it (:meth:`Database.create` with ``template``).  Dropped when
+    the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=<database>:<data
+    dir>`` names one installed already (a developer aid; left as it is)."""
+    if reuse := os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE"):
+        name, data_dir = reuse.split(":", 1)
+        return Database(name, data_dir)
+    if "property_billing" not in _TEMPLATES:
+        tmp = Path(tempfile.mkdtemp(prefix="property_template_"))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        template = Database.scratch("test_template", tmp / "data").create()
+        atexit.register(template.drop)
+        started = time.monotonic()
+        try:
+            template.run_odoo(
+                odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
+                "--without-demo=all", log=tmp / "install.log",
+                timeout=INSTALL_TIMEOUT,
+            )  # fmt: skip
+        except (AssertionError, subprocess.TimeoutExpired) as error:
+            # the next test class fails at once, not after another install
+            _TEMPLATES["property_billing"] = error
+            raise
+        print(f"property_billing installed in {time.monotonic() - started:.0f}s")
+        _TEMPLATES["property_billing"] = template
+    if isinstance(_TEMPLATES["property_billing"], Exception):
+        raise AssertionError("property_billing could not be installed, see above")
+    return _TEMPLATES["property_billing"]
+
+
+class OdooServer:
+    """An Odoo server on ``database`` as production starts it: ``workers``
+    prefork workers, queue_job's runner loaded server-wide, no cron thread,
+    on free loopback ports; its log in ``log``."""
+
+    def __init__(self, odoo, database, log, workers=2, channels="root:2"):
+        self.odoo = odoo
+        self.database = database
+        self.log = Path(log)
+        self.workers = workers
+        self.channels = channels
+        self.process = None
+        self.port = None
+
+    def start(self, timeout=180):
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if k != "ODOO_PGAPPNAME"}
+        env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
+        with open(self.log, "a", encoding="utf-8") as out:
+            self.process = subprocess.Popen(  # noqa: S603
+                [
+                    *self.odoo, *self.database.odoo_args(),
+                    f"--workers={self.workers}", "--max-cron-threads=0",
+                    "--load=base,web,queue_job", "--http-interface=127.0.0.1",
+                    f"--http-port={self.port}", f"--gevent-port={free_port()}",
+                    "--log-level=info",
+                ],
+                cwd=self.database.data_dir.parent, stdout=out,
+                stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            )  # fmt: skip
+
+        def answers():
+            if self.process.poll() is not None:
+                raise AssertionError(self.log_tail("the server stopped"))
+            try:
+                url = f"http://127.0.0.1:{self.port}/web/health"
+                with urllib.request.urlopen(url, timeout=5):  # noqa: S310
+                    return True
+            except OSError:
+                return False
+
+        wait_until(
+            answers, timeout, 1, lambda: self.log_tail("the server did not answer")
+        )
+        return self
+
+    def stop(self):
+        """SIGTERM the server's process group, SIGKILL it if it lingers."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._reap_group()
+
+    def kill(self):
+        """SIGKILL the whole server (master, workers, evented process): a
+        crash, nothing is finished cleanly."""
+        if self.process:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=30)
+        self._reap_group()
+
+    def _reap_group(self):
+        """Orphaned workers of a killed master die with their group."""
+        if self.process:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def log_tail(self, message, chars=4000):
+        return f"{message}; server log:\n{tail(self.log, chars)}"
+
+    def rpc(self, model, method, *args, login="admin", password="admin", **kwargs):  # noqa: S107
+        """``execute_kw`` through /jsonrpc as ``login``."""
+        uid = self._jsonrpc("common", "login", self.database.name, login, password)
+        if not uid:
+            raise AssertionError(f"cannot log in as {login}")
+        return self._jsonrpc(
+            "object", "execute_kw", self.database.name, uid, password,
+            model, method, list(args), kwargs,
+        )  # fmt: skip
+
+    def _jsonrpc(self, service, method, *args):
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"service": service, "method": method, "args": args},
+            }
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310
+            f"http://127.0.0.1:{self.port}/jsonrpc",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            answer = json.load(response)
+        if "error" in answer:
+            raise AssertionError(f"RPC {method}: {answer['error']}")
+        return answer["result"]
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of the test's own, in a temporary directory
+    (data, Unix socket, log), on ``port``: a test may restart it without
+    disturbing the machine's server.  ``initdb`` and ``pg_ctl`` refuse to
+    run as root: as root they run as the ``postgres`` system user, the
+    bootstrap role being named after the current user (``trust`` on the
+    socket), so that clients connect as themselves."""
+
+    def __init__(self, port):
+        self.port = port
+        self.bin = None
+        self.dir = None
+
+    @staticmethod
+    def find_bin():
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if initdb := shutil.which("initdb"):
+            found.append(Path(initdb))
+        return found[-1].parent if found else None
+
+    def _as_owner(self, *command, timeout=120):
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        proc = subprocess.run(  # noqa: S603
+            [*prefix, *map(str, command)],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+        if proc.returncode:
+            raise AssertionError(
+                f"{command[0]} failed: {proc.stdout}{proc.stderr}"
+                f"\n{tail(self.dir / 'server.log', 2000)}"
+            )
+
+    @property
+    def conn(self):
+        return {"host": str(self.dir), "port": self.port}
+
+    def start(self):
+        self.bin = self.find_bin()
+        if not self.bin:
+            raise AssertionError("no PostgreSQL server binaries (initdb)")
+        self.dir = Path(tempfile.mkdtemp(prefix="property_pg_"))
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        import getpass  # noqa: PLC0415
+
+        self._as_owner(
+            self.bin / "initdb", "-D", self.dir / "data", "-U", getpass.getuser(),
+            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        self._pg_ctl("start")
+        return self
+
+    def _pg_ctl(self, action, *options):
+        # fsync off: the tests crash processes, not the machine (the OS
+        # keeps what was written); commits stay synchronous
+        server = f"-k {self.dir} -p {self.port} -c listen_addresses='' -c fsync=off"
+        self._as_owner(
+            self.bin / "pg_ctl", "-D", self.dir / "data", "-l",
+            self.dir / "server.log", "-w", "-t", "60", action, *options,
+            "-o", server,
+        )  # fmt: skip
+
+    def restart(self, mode="fast"):
+        """Restart the server: every connection is lost (``fast``: the
+        backends are told to stop; ``immediate``: killed, crash recovery at
+        start)."""
+        self._pg_ctl("restart", "-m", mode)
+
+    def destroy(self):
+        if not self.dir:
+            return
+        if (self.dir / "data" / "postmaster.pid").exists():
+            try:
+                self._as_owner(
+                    self.bin / "pg_ctl", "-D", self.dir / "data", "-w", "-t", "60",
+                    "stop", "-m", "immediate",
+                )  # fmt: skip
+            except AssertionError:
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None

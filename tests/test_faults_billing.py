@@ -1,0 +1,357 @@
+"""A billing run survives the faults of a real server: its background batch
+killed while it creates or posts invoices, the server crashed and started
+again, PostgreSQL restarted under it (every connection lost).
+
+Real processes, as production runs them (tests/odoo_processes.py): an Odoo
+server with prefork workers (``--workers=2``) and OCA queue_job's job runner
+on a copy of a scratch database where ``property_billing`` is installed
+once per test session.  A run of PAYERS payers is generated in batches
+of BATCH; when a batch job is caught writing invoices (its worker's
+database session holds a write lock on ``account_move``), the fault is
+injected; the run must then end by itself within a bounded time, generated
+and then posted, every tenant billed exactly once, no half-written invoice,
+its figures right.
+
+- worker killed: SIGKILL of the worker process running the batch
+  (queue_job's ``worker_pid``), then the whole server killed and started
+  again; queue_job's runner requeues the dead job (its ``requeue_dead_jobs``:
+  started jobs whose lock row is no longer held, counted in ``retry``).
+- PostgreSQL restarted: a private cluster of the test's own (port 55411,
+  ``PROPERTY_FAULTS_PG_PORT``), restarted ``-m fast`` while invoices are
+  created, ``-m immediate`` (a crash, recovery at start) while they are
+  posted; the Odoo server keeps running and must recover on its own."""
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from odoo_processes import (
+    BILLING_RUN_SETUP,
+    Database,
+    OdooServer,
+    PrivateCluster,
+    billing_template,
+    require_odoo,
+    wait_until,
+)
+
+PAYERS = 48
+BATCH = 12
+RUN_TIMEOUT = 240
+CATCH_TIMEOUT = 180
+CHANNELS = "root:2,root.property_billing:2"
+PG_PORT = int(os.environ.get("PROPERTY_FAULTS_PG_PORT", 55411))
+
+# a batch job of a run caught writing invoices: ``(uuid, id, worker_pid)``
+# of one of the run's started jobs of that method when every one of them is
+# writing -- as many job transactions (holding their queue_job_lock row)
+# hold a write lock on account_move; queue_job stores the worker's pid
+THE_BATCHES_WRITING = """
+WITH started AS (
+    SELECT uuid, id, worker_pid FROM queue_job
+     WHERE state = 'started' AND property_billing_run_id = %s
+       AND method_name = %s AND worker_pid IS NOT NULL
+), writing AS (
+    SELECT DISTINCT job_lock.pid
+      FROM pg_locks job_lock
+      JOIN pg_locks move_lock ON move_lock.pid = job_lock.pid
+     WHERE job_lock.database = (
+               SELECT oid FROM pg_database WHERE datname = current_database())
+       AND move_lock.database = job_lock.database
+       AND job_lock.relation = 'queue_job_lock'::regclass AND job_lock.granted
+       AND move_lock.relation = 'account_move'::regclass AND move_lock.granted
+       AND move_lock.mode = 'RowExclusiveLock'
+)
+SELECT uuid, id, worker_pid FROM started
+ WHERE (SELECT count(*) FROM writing) >= (SELECT count(*) FROM started)
+ ORDER BY id LIMIT 1
+"""
+# the job's lock row is free: no transaction is running the job any more
+JOB_UNLOCKED = """
+SELECT 1 FROM queue_job_lock WHERE queue_job_id = %s
+   FOR NO KEY UPDATE SKIP LOCKED
+"""
+
+
+class TestBillingRunSurvivesFaults(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.odoo = require_odoo(cls)
+        cls.template = billing_template(cls.odoo)
+        cls.tmp = Path(tempfile.mkdtemp(prefix="property_faults_"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+
+    def _database(self, conn=None):
+        """A copy of the installed template (on ``conn``'s server if
+        given), dropped at the end."""
+        if conn:
+            db = Database.scratch("test_faults", self.tmp / "data", conn)
+            db.restore_from(self.template)
+        else:
+            db = Database.scratch("test_faults", self.tmp / "data")
+            db.create(template=self.template)
+        self.addCleanup(db.drop)
+        return db
+
+    def _server(self, db, name):
+        server = OdooServer(self.odoo, db, self.tmp / f"{name}.log", channels=CHANNELS)
+        self.addCleanup(server.stop)
+        return server.start()
+
+    # ------------------------------------------------------------------
+    # the run, its faults and what must hold after them
+    # ------------------------------------------------------------------
+    def _catch_batch_writing(self, db, run_id, method, server):
+        """``(job uuid, job id, worker pid)`` of a batch job of the run
+        caught in the middle of writing invoices."""
+
+        def writing():
+            self._assert_no_failed_job(db, run_id, server)
+            return db.query(THE_BATCHES_WRITING, [run_id, method])
+
+        return wait_until(
+            writing,
+            CATCH_TIMEOUT,
+            0.05,
+            lambda: server.log_tail(f"no {method} job caught writing invoices"),
+        )[0]
+
+    def _assert_no_failed_job(self, db, run_id, server):
+        """A failed batch leaves its run waiting for a user: never."""
+        failed = db.query(
+            "SELECT exc_name, exc_info FROM queue_job WHERE state = 'failed'"
+            " AND property_billing_run_id = %s",
+            [run_id],
+        )
+        self.assertFalse(failed, server.log_tail(f"failed jobs: {failed}"))
+
+    def _wait_state(self, db, run_id, state, server):
+        def reached():
+            self._assert_no_failed_job(db, run_id, server)
+            [[current]] = db.query(
+                "SELECT state FROM property_billing_run WHERE id = %s", [run_id]
+            )
+            return current == state
+
+        started = time.monotonic()
+        wait_until(
+            reached,
+            RUN_TIMEOUT,
+            1,
+            lambda: server.log_tail(
+                f"the run did not reach {state}; jobs: {self._jobs(db, run_id)}",
+                8000,
+            ),
+        )
+        return time.monotonic() - started
+
+    def _jobs(self, db, run_id):
+        return db.query(
+            "SELECT method_name, state, retry, exc_name FROM queue_job"
+            " WHERE property_billing_run_id = %s ORDER BY id",
+            [run_id],
+        )
+
+    def _assert_rerun(self, db, job_uuid):
+        """The interrupted job was done again after the fault, and did
+        not fail."""
+        [[state, retry]] = db.query(
+            "SELECT state, retry FROM queue_job WHERE uuid = %s", [job_uuid]
+        )
+        self.assertEqual(state, "done")
+        # queue_job counts each time a job is performed
+        self.assertGreaterEqual(retry, 2, "the interrupted job was not run again")
+
+    def _assert_billed_once(self, db, run_id, state):
+        # every job of the run done, none failed
+        jobs = self._jobs(db, run_id)
+        self.assertEqual({job[1] for job in jobs}, {"done"}, jobs)
+        # one invoice per tenant, for the run, and no other invoice of them
+        [[invoices, partners, run_invoices]] = db.query(
+            """SELECT count(m.id), count(DISTINCT m.partner_id),
+                      count(m.id) FILTER (WHERE m.property_billing_run_id = %s)
+                 FROM account_move m JOIN res_partner p ON p.id = m.partner_id
+                WHERE p.name LIKE 'QJ Tenant %%'""",
+            [run_id],
+        )
+        self.assertEqual((invoices, partners, run_invoices), (PAYERS,) * 3)
+        # every charge billed once: one key per charge, on its own invoice
+        [[keys, key_moves, billed, lines, linked]] = db.query(
+            """SELECT (SELECT count(*) FROM property_billing_key WHERE run_id = %s),
+                      (SELECT count(DISTINCT move_id) FROM property_billing_key
+                        WHERE run_id = %s),
+                      count(*) FILTER (WHERE l.state = 'billed'), count(*),
+                      count(*) FILTER (WHERE ml.move_id IN (
+                          SELECT id FROM account_move
+                           WHERE property_billing_run_id = %s))
+                 FROM property_billing_run_line l
+                 LEFT JOIN account_move_line ml ON ml.id = l.move_line_id
+                WHERE l.run_id = %s""",
+            [run_id, run_id, run_id, run_id],
+        )
+        self.assertEqual((keys, key_moves, billed, lines, linked), (PAYERS,) * 5)
+        # no half-written invoice anywhere: none without lines, every one
+        # balanced and of the right amount, no draft left behind
+        empty = db.query(
+            "SELECT id FROM account_move m WHERE NOT EXISTS"
+            " (SELECT 1 FROM account_move_line l WHERE l.move_id = m.id)"
+        )
+        self.assertFalse(empty, "invoices without lines")
+        unbalanced = db.query(
+            """SELECT move_id FROM account_move_line GROUP BY move_id
+                HAVING sum(debit) != sum(credit) OR sum(balance) != 0"""
+        )
+        self.assertFalse(unbalanced, "unbalanced moves")
+        amounts = db.query(
+            "SELECT DISTINCT amount_total, state FROM account_move"
+            " WHERE property_billing_run_id = %s",
+            [run_id],
+        )
+        self.assertEqual(amounts, [(100.0, "posted" if state == "posted" else "draft")])
+        orphans = db.query(
+            "SELECT id FROM account_move WHERE state = 'draft'"
+            " AND property_billing_run_id IS DISTINCT FROM %s",
+            [run_id],
+        )
+        self.assertFalse(orphans, "draft moves outside the run")
+
+    def _assert_figures(self, server, run_id, state):
+        """What the run's form shows: its state, progress and counters,
+        and the chatter's closing message, once."""
+        [run] = server.rpc(
+            "property.billing.run", "read", [run_id],
+            fields=[
+                "state", "progress", "line_count", "invoice_count", "error_count",
+                "job_count", "job_failed_count", "amount_total",
+            ],
+        )  # fmt: skip
+        figures = {key: value for key, value in run.items() if key != "id"}
+        jobs = PAYERS // BATCH + 1
+        if state == "posted":
+            jobs *= 2
+        self.assertEqual(
+            figures,
+            {
+                "state": state,
+                "progress": 100.0,
+                "line_count": PAYERS,
+                "invoice_count": PAYERS,
+                "error_count": 0,
+                "job_count": jobs,
+                "job_failed_count": 0,
+                "amount_total": 100.0 * PAYERS,
+            },
+        )
+
+    def _assert_closing_messages(self, db, run_id, posted):
+        [[generated, posted_messages]] = db.query(
+            """SELECT count(*) FILTER (WHERE body::text LIKE %s),
+                      count(*) FILTER (WHERE body::text LIKE %s)
+                 FROM mail_message
+                WHERE model = 'property.billing.run' AND res_id = %s""",
+            [f"%{PAYERS} invoices generated%", "%Invoices of the run posted.%", run_id],
+        )
+        self.assertEqual((generated, posted_messages), (1, int(posted)))
+
+    def _assert_numbering(self, db, run_id):
+        """Posted once each: unique numbers, no gap left by a rolled-back
+        batch."""
+        [[count, names, low, high]] = db.query(
+            """SELECT count(*), count(DISTINCT name), min(sequence_number),
+                      max(sequence_number)
+                 FROM account_move WHERE property_billing_run_id = %s""",
+            [run_id],
+        )
+        self.assertEqual((count, names, high - low + 1), (PAYERS,) * 3)
+
+    def _bill_through_faults(self, db, server, fault):
+        """Generate, then post, a run; ``fault(job, phase)`` is injected
+        when a batch of each phase is caught writing invoices and returns
+        the server to wait on."""
+        started = db.run_script(BILLING_RUN_SETUP, PAYERS, BATCH)
+        run_id = started["run"]
+        self.assertEqual(started["state"], "generating", "the batches are queued")
+
+        job = self._catch_batch_writing(db, run_id, "_job_bill_batch", server)
+        server = fault(job, "generate")
+        elapsed = self._wait_state(db, run_id, "generated", server)
+        print(f"generated {elapsed:.0f}s after the fault")
+        self._assert_rerun(db, job[0])
+        self._assert_billed_once(db, run_id, "generated")
+        self._assert_figures(server, run_id, "generated")
+        self._assert_closing_messages(db, run_id, posted=False)
+
+        server.rpc("property.billing.run", "action_post", [run_id])
+        job = self._catch_batch_writing(db, run_id, "_job_post_batch", server)
+        server = fault(job, "post")
+        elapsed = self._wait_state(db, run_id, "posted", server)
+        print(f"posted {elapsed:.0f}s after the fault")
+        self._assert_rerun(db, job[0])
+        self._assert_billed_once(db, run_id, "posted")
+        self._assert_figures(server, run_id, "posted")
+        self._assert_closing_messages(db, run_id, posted=True)
+        self._assert_numbering(db, run_id)
+        return server
+
+    # ------------------------------------------------------------------
+    def test_worker_killed_then_server_restarted(self):
+        db = self._database()
+        servers = [self._server(db, "server-0")]
+
+        def kill_and_restart(job, phase):
+            _uuid, worker_pid, backend = job
+            os.kill(worker_pid, signal.SIGKILL)
+            # the worker's death alone ends its transaction
+            wait_until(
+                lambda: (
+                    not db.query(
+                        "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]
+                    )
+                ),
+                30,
+                0.2,
+                "the killed worker's session is still there",
+            )
+            servers[-1].kill()
+            # queue_job's runner requeues, when it starts, the dead jobs
+            # enqueued more than 10 seconds ago
+            wait_until(
+                lambda: db.query(
+                    """SELECT coalesce(max(date_enqueued) <
+                                now() AT TIME ZONE 'utc' - INTERVAL '11 sec', true)
+                         FROM queue_job WHERE state IN ('enqueued', 'started')"""
+                )[0][0],
+                30,
+                0.5,
+            )
+            servers.append(self._server(db, f"server-{len(servers)}"))
+            return servers[-1]
+
+        server = self._bill_through_faults(db, servers[0], kill_and_restart)
+        for restarted in servers[1:]:
+            log = restarted.log.read_text(encoding="utf-8", errors="replace")
+            self.assertNotIn("Traceback", log, server.log_tail("a traceback"))
+
+    def test_postgresql_restarted(self):
+        if not PrivateCluster.find_bin():
+            # e.g. a container whose PostgreSQL is another container
+            raise unittest.SkipTest(
+                "no PostgreSQL server binaries (initdb) for a private cluster:"
+                " apt-get install postgresql"
+            )
+        cluster = PrivateCluster(PG_PORT)
+        self.addCleanup(cluster.destroy)
+        cluster.start()
+        db = self._database(conn=cluster.conn)
+        server = self._server(db, "server-pg")
+
+        def restart_postgresql(job, phase):
+            cluster.restart("fast" if phase == "generate" else "immediate")
+            return server
+
+        self._bill_through_faults(db, server, restart_postgresql)

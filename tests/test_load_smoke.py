@@ -1,0 +1,138 @@
+"""The load benchmark (benchmarks/load/bench_portal.py) runs, in small: a
+server started as production runs it (``--workers=2``, a cron process, no
+proxy), three tenants logged in at once browsing every portal page of the
+suite and Odoo's own /my/invoices, registering requests through the real
+form, and two staff users opening the desk list, the morning meeting and the
+dashboard through JSON-RPC, ten seconds each; not one error.
+
+The server is a separate process: it cannot see this test's transaction, so
+the benchmark works in a copy of the test database (``createdb -T``, the
+modules as installed; the copy needs no other session on the database, so
+this process's idle connections are closed first), its own data added by the
+script, dropped at the end.  The figures are not asserted (two cores shared
+by other jobs): the full benchmark and its figures are in
+benchmarks/load/bench_portal.md."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import unittest
+import uuid
+from pathlib import Path
+
+import odoo
+from odoo.tools import config
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "benchmarks" / "load" / "bench_portal.py"
+TIMEOUT = 900
+
+
+def free_ports(count):
+    """``count`` consecutive free ports on the loopback."""
+    for _attempt in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            first = sock.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise AssertionError("no free ports on 127.0.0.1")
+
+
+class TestLoadSmoke(unittest.TestCase):
+    def test_portal_and_back_office_under_load_without_error(self):
+        source = config["db_name"]
+        if isinstance(source, list):
+            source = source[0]
+        scratch = f"{source}_load_{uuid.uuid4().hex[:6]}"
+        out = Path(tempfile.mkdtemp(prefix="property_load_smoke_"))
+        # createdb -T refuses a template with other sessions: this process's
+        # pooled (idle) connections are closed, later tests open new ones
+        odoo.sql_db.close_db(source)
+        port = free_ports(2)
+        command = [
+            sys.executable,
+            str(SCRIPT),
+            "--template",
+            source,
+            "--db",
+            scratch,
+            f"--addons-path={config['addons_path']}",
+            f"--data-dir={config['data_dir']}",
+            "--tenants=3",
+            "--levels=3",
+            "--duration=10",
+            "--staff=2",
+            "--staff-duration=10",
+            "--months=1",
+            "--profile-passes=1",
+            f"--port={port}",
+            f"--gevent-port={port + 1}",
+            f"--out={out}",
+        ]
+        proc = subprocess.run(  # noqa: S603
+            command,
+            cwd=tempfile.gettempdir(),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+            env=os.environ | {"PYTHONUNBUFFERED": "1"},
+        )
+        server_log = out / "server.log"
+        detail = f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\nserver log:\n" + (
+            server_log.read_text(errors="replace")[-3000:]
+            if server_log.exists()
+            else ""
+        )
+        self.assertEqual(proc.returncode, 0, detail)
+        result = json.loads((out / "result.json").read_text())
+
+        [portal] = result["portal"]
+        self.assertEqual(portal["level"], 3)
+        pages = portal["pages"]
+        expected = {
+            "/my/home",
+            "/my/counters",
+            "/my/property-bills",
+            "/my/property-bills/ledger",
+            "/my/requests",
+            "/my/requests/<id>",
+            "/my/notices",
+            "/my/events",
+            "/my/requests/new",
+            "POST /my/requests/new",
+            "/my/invoices",
+        }
+        self.assertEqual(set(pages), expected, detail)
+        for page, row in pages.items():
+            self.assertGreater(row["count"], 0, page)
+            self.assertEqual(row["errors"], 0, f"{page}: {portal['error_samples']}")
+        self.assertTrue(pages["/my/invoices"]["reference"])
+        # each submission registered a real desk item
+        self.assertEqual(
+            portal["items_submitted"], pages["POST /my/requests/new"]["count"]
+        )
+        self.assertGreater(portal["items_submitted"], 0)
+
+        [office] = result["backoffice"]
+        self.assertEqual(office["level"], 2)
+        self.assertEqual(len(office["pages"]), 4, detail)
+        for page, row in office["pages"].items():
+            self.assertGreater(row["count"], 0, page)
+            self.assertEqual(row["errors"], 0, f"{page}: {office['error_samples']}")
+        # the scratch database is gone
+        listed = subprocess.run(
+            ["psql", "-XAtl"], capture_output=True, text=True, check=True
+        ).stdout
+        self.assertNotIn(scratch, {line.split("|")[0] for line in listed.splitlines()})
