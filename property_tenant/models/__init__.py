@@ -15,4 +15,5 @@ from . import property_archive_requirement
 from . import property_archive_check
 from . import property_archive_snapshot
 from . import res_partner
+from . import mail_mail
 from . import res_config_settings

@@ -12,5 +12,6 @@ from . import test_defects
 from . import test_timeline
 from . import test_spot
 from . import test_phone
+from . import test_mail_retry
 from . import test_upload
 from . import test_export
