@@ -11,13 +11,26 @@ property_golive is installed (fee item PMF of kind area):
         --addons-path=/opt/odoo18/odoo/addons,/opt/odoo18/addons,REPO/addons,REPO \\
         --units 10000
 
-Measured on 2026-12-07 (2 shared cores, load ~6, this process got 37 % of
-a core; PostgreSQL on the same machine), full size (10,000 units, 10,000
-archives, 120,000 arrears lines, a 3.7 MB workbook): dry run 86.9 s, peak
-RSS 547 MB; apply 1,212 s (20 min; 491 s of this process's CPU), peak RSS
-1,366 MB, 10,000 opening invoices posted.  At 2,000 units: dry run 8.5 s,
-apply 305 s, peak RSS 430 MB.  The opening invoices' prepared path halved
-the apply (1,000 units by Odoo's own invoice path: 265 s).
+Measured on 2026-12-07, third session (2 shared cores, load ~6, this
+process got 37 % of a core; PostgreSQL on the same machine), with one
+opening invoice per archive: full size (10,000 units, 10,000 archives,
+120,000 arrears lines, a 3.7 MB workbook): dry run 86.9 s, peak RSS 547 MB;
+apply 1,212 s (491 s of this process's CPU), peak RSS 1,366 MB, 10,000
+opening invoices posted.
+
+Fourth session: opening invoices are one per archive and due date (one per
+bill of the former system: 12 per archive here) and the apply empties its
+record cache after each batch.  Same data, same machine, load ~10-13,
+``/usr/bin/time`` around the script:
+
+- 500 units (6,000 lines): one invoice per archive (f60ec97) 500 invoices,
+  apply 101 s, 33 s CPU, peak 239 MB; per due date 6,000 invoices, apply
+  807 s, 157 s CPU, peak 195 MB.
+- 2,000 units (24,000 lines): dry run 35.1 s, 253 MB; apply 1,562 s wall,
+  531 s CPU, peak RSS 256 MB (flat: it no longer grows with the file),
+  24,000 opening invoices posted (22 ms of CPU per invoice).
+- full size, dry run only: 561 s under load ~12, peak RSS 560 MB.  The
+  full-size apply (120,000 invoices) was not re-measured.
 """
 
 import argparse
