@@ -123,6 +123,43 @@ def db_args():
     return [f"--db_{o}={os.environ[v]}" for v, o in names.items() if v in os.environ]
 
 
+def copy_database(template, name, wait=120):
+    """``createdb -T``, retried while another session briefly uses the
+    template (PostgreSQL refuses the copy then: a scheduler or an HTTP thread
+    of the process that owns the template may connect for a moment)."""
+    deadline = time.monotonic() + wait
+    while True:
+        proc = subprocess.run(
+            ["createdb", "-T", template, name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode == 0:
+            return
+        busy = "is being accessed by other users" in proc.stderr
+        if not busy or time.monotonic() > deadline:
+            sessions = subprocess.run(
+                [
+                    "psql",
+                    "-d",
+                    "postgres",
+                    "-Atc",
+                    "SELECT pid, application_name, state, query_start, "
+                    "left(query, 120) FROM pg_stat_activity "
+                    f"WHERE datname = '{template}'",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            raise SystemExit(
+                f"createdb -T {template} {name} failed: {proc.stderr.strip()}\n"
+                f"sessions on {template}:\n{sessions}"
+            )
+        time.sleep(1)
+
+
 def prepare_database(args, odoo, base):
     """The scratch database, created and installed (or copied)."""
     if args.reuse:
@@ -131,7 +168,7 @@ def prepare_database(args, odoo, base):
     subprocess.run(["dropdb", "--if-exists", "--force", args.db], check=True, env=quiet)
     if args.template:
         print(f"==> copying {args.template} into {args.db}", flush=True)
-        subprocess.run(["createdb", "-T", args.template, args.db], check=True)
+        copy_database(args.template, args.db)
         copy_filestore(args.template, args.db, args.data_dir)
         return
     print(f"==> installing property_management + payment_demo into {args.db}")
