@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import openpyxl
 
+from odoo.addons.property_billing.table_file import TableFileError, check_archive
 from odoo.addons.property_tenant.spreadsheet import new_workbook
 
 from .sheets import SHEETS, col_title, sheet_title
@@ -88,7 +89,12 @@ def _find_sheet(book, sheet):
 def read_tables(content):
     """``{sheet key: (header found, [(row number, {column key: raw value})])}``
     for the sheets present in the workbook; raises ValueError when the file
-    is not an xlsx workbook."""
+    is not an xlsx workbook, is damaged or would inflate too much (a zip
+    bomb: checked from the archive's directory before openpyxl opens it)."""
+    try:
+        check_archive(content)
+    except TableFileError as error:
+        raise ValueError("not xlsx") from error
     try:
         book = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True

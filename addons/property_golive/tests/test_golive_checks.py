@@ -5,6 +5,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.property_billing.tests.test_hostile_files import zip_bomb
+
 from .common import GoliveCase
 
 
@@ -190,6 +192,12 @@ class TestGoliveChecks(GoliveCase):
         record.file = base64.b64encode(b"not a workbook")
         with self.assertRaisesRegex(UserError, "not a readable xlsx"):
             record.action_dry_run()
+        # a workbook whose sheet inflates to 64 MiB from 64 KB: refused from
+        # the archive's directory, before openpyxl reads a byte of it
+        record.file = base64.b64encode(zip_bomb())
+        with self.assertRaisesRegex(UserError, "not a readable xlsx"):
+            record.action_dry_run()
+        self.assertEqual(record.state, "draft")
 
     def test_error_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
