@@ -1,4 +1,4 @@
-"""A billing run's background batch that loses its database connection
+"""A background batch that loses its database connection
 (PostgreSQL restarted, the network between Odoo and the database cut) is
 tried again, never recorded as failed.
 
@@ -11,7 +11,9 @@ to RECONNECT_TIMEOUT seconds): the job is postponed, pending, tried again in
 a few seconds.  If the database is still away, the job stays "started"
 without its lock and queue_job's runner requeues it as a dead job after it
 reconnects (within its minute of sleep).  Either way the batch runs again, and a batch
-run again bills only what is left (``property.billing.run._job_bill_batch``).
+run again does only what is left (``property.billing.run._job_bill_batch``,
+``property.golive.import._job_post_arrears``): the models whose jobs are
+retried so set ``_property_retry_lost_connection``.
 """
 
 import time
@@ -56,6 +58,13 @@ def wait_for_database(registry, timeout=RECONNECT_TIMEOUT):
             time.sleep(1)
 
 
+def retried_on_lost_connection(env, job):
+    """Whether the job's model asks for it (``_property_retry_lost_connection``:
+    its jobs can be run again safely, each doing only what is left)."""
+    model = env.registry.get(job.model_name)
+    return bool(getattr(model, "_property_retry_lost_connection", False))
+
+
 class BillingRunJobController(RunJobController):
     @classmethod
     def _try_perform_job(cls, env, job):
@@ -63,7 +72,7 @@ class BillingRunJobController(RunJobController):
         try:
             return super()._try_perform_job(env, job)
         except (psycopg2.InterfaceError, psycopg2.OperationalError) as error:
-            if job.model_name != "property.billing.run" or not connection_lost(
+            if not retried_on_lost_connection(env, job) or not connection_lost(
                 cr, error
             ):
                 raise

@@ -84,6 +84,9 @@ class PropertyBillingRun(models.Model):
     _order = "period_start desc, id desc"
     _check_company_auto = True
     _sequence_code = "property.billing.run"
+    # its batches are tried again when the database connection is lost
+    # (controllers/queue_job.py): a batch run again bills only what is left
+    _property_retry_lost_connection = True
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
