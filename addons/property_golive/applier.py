@@ -2,11 +2,18 @@
 written in dependency order (sites, buildings, units, archives, members,
 documents, meters, standards, opening arrears, deposits), in batches, with the
 opening entries of finance.  The caller runs it inside one savepoint: any
-error and nothing of the file is kept."""
+error and nothing of the file is kept.
+
+A large file's opening invoices (one per former bill: 120,000 for 10,000
+archives owing a year) cost what billing them costs and would not fit in one
+worker's time limits: with ``defer_arrears`` the arrears step only lists them
+(:attr:`GoliveApply.deferred_arrears`), and the import posts them in
+background batches (:meth:`GoliveApply.create_opening_invoices`), each batch
+all or nothing, run again until done."""
 
 import logging
 
-from odoo import Command
+from odoo import Command, fields
 
 from odoo.addons.property_billing.billing import month_end
 
@@ -24,14 +31,17 @@ def _chunks(items, size=BATCH):
 
 
 class GoliveApply:
-    def __init__(self, record, check, progress=None):
+    def __init__(self, record, check, progress=None, defer_arrears=False):
         self.record = record
         self.env = record.env
         self.company = record.company_id
         self.check = check
         self.date = record.cutover_date
         self.progress = progress or (lambda done, message: None)
-        self.created = dict.fromkeys(check.rows, 0)
+        self.created = dict.fromkeys(check.rows, 0) if check else {}
+        self.defer_arrears = defer_arrears
+        # [[occupancy id, due date, [[item id, period, amount], ...]], ...]
+        self.deferred_arrears = []
 
     def run(self):
         steps = (
@@ -344,9 +354,7 @@ class GoliveApply:
             "invoice_line_ids": lines,
         }
 
-    def _arrear_line(self, occupancy, row, account):
-        item = self.check.items[row.values["item_code"]]
-        period = row.values["period"]
+    def _arrear_line(self, occupancy, item, period, amount, account):
         return Command.create(
             {
                 "product_id": item.product_id.id,
@@ -354,7 +362,7 @@ class GoliveApply:
                 "account_id": account.id,
                 "tax_ids": [Command.clear()],
                 "quantity": 1,
-                "price_unit": self.company.currency_id.round(row.values["amount"]),
+                "price_unit": self.company.currency_id.round(amount),
                 "property_occupancy_id": occupancy.id,
                 "property_fee_item_id": item.id,
                 "property_period_start": period,
@@ -363,17 +371,55 @@ class GoliveApply:
         )
 
     def _apply_arrears(self, rows):
+        groups = [
+            (
+                occupancy,
+                due,
+                [
+                    (
+                        self.check.items[row.values["item_code"]],
+                        row.values["period"],
+                        row.values["amount"],
+                    )
+                    for row in occ_rows
+                ],
+            )
+            for (occupancy, due), occ_rows in self._by_archive(rows).items()
+        ]
+        if self.defer_arrears:
+            self.deferred_arrears = [
+                [
+                    occupancy.id,
+                    fields.Date.to_string(due),
+                    [
+                        [item.id, fields.Date.to_string(period), amount]
+                        for item, period, amount in lines
+                    ],
+                ]
+                for occupancy, due, lines in groups
+            ]
+            return
+        self.create_opening_invoices(groups)
+
+    def create_opening_invoices(self, groups):
+        """Post one opening invoice per ``(occupancy, due date, [(fee item,
+        period, amount)])`` of ``groups`` with the billed keys of its lines,
+        200 at a time, the record cache emptied after each."""
         account = self.company._property_opening_account()
         Move = self.env["account.move"].with_company(self.company)
         Key = self.env["property.billing.key"].sudo()
-        groups = list(self._by_archive(rows).items())
         fast = None
         for done, chunk in enumerate(_chunks(groups, 200)):
             vals_list = [
                 self._move_vals(
-                    occ, due, [self._arrear_line(occ, row, account) for row in occ_rows]
+                    occ,
+                    due,
+                    [
+                        self._arrear_line(occ, item, period, amount, account)
+                        for item, period, amount in lines
+                    ],
                 )
-                for (occ, due), occ_rows in chunk
+                for occ, due, lines in chunk
             ]
             if fast is None:
                 fast = self._prepared_path_ok(Move, vals_list[0])
@@ -399,7 +445,8 @@ class GoliveApply:
                 ]
             )
             self._release_memory()
-            self._step_progress(min((done + 1) * 200, len(groups)), len(groups))
+            if self.check:
+                self._step_progress(min((done + 1) * 200, len(groups)), len(groups))
 
     def _receivable(self, partner_id):
         partner = self.env["res.partner"].browse(partner_id).with_company(self.company)

@@ -2,11 +2,18 @@ import base64
 import logging
 import time
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import file_open
 
+from odoo.addons.property_billing.models.property_billing_run import (
+    CONCURRENCY_ERRORS,
+    retry_on_concurrency,
+)
 from odoo.addons.property_tenant.spreadsheet import download_action
+from odoo.addons.queue_job.delay import group
 
 from ..applier import GoliveApply
 from ..checker import GoliveCheck
@@ -18,12 +25,60 @@ _logger = logging.getLogger(__name__)
 IMPORT_STATES = [
     ("draft", "Draft"),
     ("checked", "Checked"),
+    ("applying", "Applying"),
     ("applied", "Applied"),
     ("failed", "Failed"),
 ]
 
-# Files with more rows than this are applied by a queue job.
+# Files with more rows than this are applied by queue jobs: the file in one
+# job (all or nothing), then its opening invoices in batches of
+# JOB_BATCH_INVOICES (about 10 s of a worker each), run in parallel.
+# Both can be set as ir.config_parameter property_golive.job_threshold_rows
+# and property_golive.job_batch_invoices.
 JOB_THRESHOLD_ROWS = 2000
+JOB_BATCH_INVOICES = 400
+JOB_CHANNEL = "root"
+
+
+def write_progress(registry, import_id, progress, step):
+    """Write the progress of a background apply through a cursor of its
+    own, into ``property.golive.progress``, never into the import's row:
+    the jobs' transactions write that row, and a row another transaction
+    changed meanwhile would make them fail to serialize (and be tried again
+    for ever).  Progress only goes up; a write that meets a parallel batch's
+    is skipped, the next one writes it (so is one on an import this
+    cursor cannot see yet)."""
+    try:
+        with registry.cursor() as cr:
+            cr.execute(
+                "INSERT INTO property_golive_progress (import_id, progress, step) "
+                "SELECT id, %s, %s FROM property_golive_import WHERE id = %s "
+                "ON CONFLICT (import_id) DO UPDATE SET "
+                "progress = GREATEST(property_golive_progress.progress, "
+                "EXCLUDED.progress), step = EXCLUDED.step",
+                [progress, step, import_id],
+            )
+    except psycopg2.errors.SerializationFailure:
+        pass
+
+
+class PropertyGoliveProgress(models.Model):
+    """Where the jobs of a go-live import applied in the background write
+    its progress (see :func:`write_progress`)."""
+
+    _name = "property.golive.progress"
+    _description = "Go-live Import Progress"
+    _log_access = False
+
+    import_id = fields.Many2one(
+        "property.golive.import", required=True, ondelete="cascade", index=True
+    )
+    progress = fields.Float()
+    step = fields.Char()
+
+    _sql_constraints = [
+        ("import_uniq", "unique (import_id)", "One progress per go-live import."),
+    ]
 
 
 class PropertyGoliveImport(models.Model):
@@ -42,6 +97,9 @@ class PropertyGoliveImport(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    # its jobs are tried again when the database connection is lost
+    # (property_billing/controllers/queue_job.py)
+    _property_retry_lost_connection = True
 
     name = fields.Char(required=True, default=lambda self: self.env._("Go-live import"))
     company_id = fields.Many2one(
@@ -87,10 +145,22 @@ class PropertyGoliveImport(models.Model):
     control_deposits = fields.Monetary(string="Control Total: Deposits", tracking=True)
     arrears_difference = fields.Monetary(compute="_compute_differences")
     deposits_difference = fields.Monetary(compute="_compute_differences")
-    progress = fields.Float(readonly=True, copy=False)
-    progress_step = fields.Char(readonly=True, copy=False)
+    progress = fields.Float(compute="_compute_progress")
+    progress_step = fields.Char(compute="_compute_progress")
     job_uuid = fields.Char(readonly=True, copy=False)
     duration = fields.Float(string="Duration (s)", readonly=True, copy=False)
+    apply_started = fields.Datetime(readonly=True, copy=False)
+    deferred_invoice_count = fields.Integer(
+        string="Opening Invoices in Background",
+        readonly=True,
+        copy=False,
+        help="Opening invoices of a large file posted by background batches.",
+    )
+    queue_job_ids = fields.One2many(
+        "queue.job", "property_golive_import_id", string="Background Jobs"
+    )
+    job_count = fields.Integer(compute="_compute_job_counts")
+    job_failed_count = fields.Integer(compute="_compute_job_counts")
     move_ids = fields.One2many(
         "account.move", "property_golive_import_id", string="Opening Entries"
     )
@@ -102,6 +172,41 @@ class PropertyGoliveImport(models.Model):
         for record in self:
             record.arrears_difference = record.arrears_total - record.control_arrears
             record.deposits_difference = record.deposits_total - record.control_deposits
+
+    def _compute_progress(self):
+        """An applied file is done; a file applying in the background shows
+        what its jobs wrote in ``property.golive.progress``."""
+        rows = {
+            row.import_id.id: row
+            for row in self.env["property.golive.progress"]
+            .sudo()
+            .search([("import_id", "in", self.ids)])
+        }
+        for record in self:
+            row = rows.get(record.id)
+            if record.state == "applied":
+                record.progress, record.progress_step = 100.0, "done"
+            elif record.state == "applying" and row:
+                record.progress, record.progress_step = row.progress, row.step
+            else:
+                record.progress, record.progress_step = 0.0, False
+
+    def _compute_job_counts(self):
+        counts = {record.id: [0, 0] for record in self}
+        for record, state, count in (
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("property_golive_import_id", "in", self.ids)],
+                ["property_golive_import_id", "state"],
+                ["__count"],
+            )
+        ):
+            counts[record.id][0] += count
+            if state == "failed":
+                counts[record.id][1] += count
+        for record in self:
+            record.job_count, record.job_failed_count = counts.get(record.id, (0, 0))
 
     # ------------------------------------------------------------------
     def action_download_template(self):
@@ -233,6 +338,13 @@ class PropertyGoliveImport(models.Model):
                         "This file is applied: upload a corrected file in a new import."
                     )
                 )
+            if record.state == "applying":
+                raise UserError(
+                    self.env._(
+                        "This file is being applied in the background: wait until "
+                        "it is applied."
+                    )
+                )
             check = record._check()
             record.write({**record._store_check(check), "state": "checked"})
         return True
@@ -245,22 +357,54 @@ class PropertyGoliveImport(models.Model):
                     "Run the dry run and correct every error before applying the file."
                 )
             )
-        if self.row_count > JOB_THRESHOLD_ROWS and not self.env.context.get(
-            "property_golive_sync"
-        ):
+        if self.row_count > self._job_param(
+            "job_threshold_rows", JOB_THRESHOLD_ROWS
+        ) and not self.env.context.get("property_golive_sync"):
+            self.write({"state": "applying", "apply_started": fields.Datetime.now()})
+            self.env["property.golive.progress"].sudo().search(
+                [("import_id", "=", self.id)]
+            ).unlink()
             job = self.with_delay(
-                channel="root", description=self.display_name
+                channel=JOB_CHANNEL,
+                description=self.env._(
+                    "Go-live import %(name)s: the file", name=self.display_name
+                ),
             )._apply_job()
             self.job_uuid = job.uuid
             return True
         return self._apply()
 
-    def _apply_job(self):
-        return self.with_context(property_golive_progress_cursor=True)._apply()
+    def _job_param(self, name, default):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"property_golive.{name}", default)
+        ) or int(default)
 
-    def _apply(self):
+    def _apply_job(self):
+        """Job: the whole file but its opening invoices, all or nothing;
+        those are then posted by batches (:meth:`_job_post_arrears`)."""
+        self.ensure_one()
+        if self.state != "applying":
+            return False  # run again after it ended (requeued by hand)
+        with retry_on_concurrency():
+            return self.with_context(property_golive_progress_cursor=True)._apply(
+                defer_arrears=True
+            )
+
+    def _bulk(self):
+        """A billing manager loads the tenant side too (sites, units,
+        archives): the import is the manager's action, its company set on
+        every record, and, as Odoo's own import, without a chatter message
+        per record (the import's chatter and the opening entries say it)."""
+        return self.sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+
+    def _apply(self, defer_arrears=False):
         """Check again (the database may have changed) and write the whole
-        file, or nothing of it."""
+        file, or nothing of it.  With ``defer_arrears`` (a background apply)
+        the opening invoices are left to background batches queued here."""
         self.ensure_one()
         start = time.time()
         check = self._check()
@@ -270,50 +414,189 @@ class PropertyGoliveImport(models.Model):
             return False
         try:
             with self.env.cr.savepoint():
-                # a billing manager loads the tenant side too (sites, units,
-                # archives): the import is the manager's action, its company
-                # set on every record
-                # and, as Odoo's own import, without a chatter message per
-                # record (the import's chatter and the opening entries say it)
-                bulk = self.sudo().with_context(
-                    tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+                applier = GoliveApply(
+                    self._bulk(),
+                    check,
+                    self._progress_writer(0.2 if defer_arrears else 1.0),
+                    defer_arrears=defer_arrears,
                 )
-                GoliveApply(bulk, check, self._progress_writer()).run()
+                applier.run()
                 self.env.flush_all()
+        except CONCURRENCY_ERRORS:
+            raise  # the job is tried again (retry_on_concurrency)
         except Exception as error:  # noqa: BLE001 - any error fails the file, kept as its reason
             _logger.info("go-live import %s failed: %s", self.id, error)
             self.env.invalidate_all()
-            self.write(
-                {**vals, "state": "failed", "summary": str(error), "progress": 0.0}
-            )
+            self.write({**vals, "state": "failed", "summary": str(error)})
             self.message_post(
                 body=self.env._("The file was not applied: %(error)s", error=str(error))
             )
             return False
-        self.write(
-            {
-                **vals,
-                "state": "applied",
-                "progress": 100.0,
-                "duration": time.time() - start,
-            }
-        )
+        if applier.deferred_arrears:
+            self.write(
+                {**vals, "deferred_invoice_count": len(applier.deferred_arrears)}
+            )
+            self._queue_arrears(applier.deferred_arrears)
+            return True
+        self.write({**vals, "state": "applied", "duration": self._elapsed(start)})
         return True
 
-    def _progress_writer(self):
-        """Progress written through a cursor of its own when running as a
-        job, so the record shows it while the job's transaction is open."""
+    def _elapsed(self, start):
+        if self.apply_started:
+            return (fields.Datetime.now() - self.apply_started).total_seconds()
+        return time.time() - start
+
+    # ------------------------------------------------------------------
+    # Background batches of opening invoices (queue_job)
+    # ------------------------------------------------------------------
+    def _queue_arrears(self, groups):
+        """One job per batch of opening invoices, in parallel on the
+        channel; a last job, depending on them all, ends the import.  Each
+        batch is one transaction: its invoices are all posted or none, and a
+        batch tried again (worker killed, connection lost) posts only those
+        not posted yet."""
+        self.ensure_one()
+        size = self._job_param("job_batch_invoices", JOB_BATCH_INVOICES)
+        count = -(-len(groups) // size)
+        batches = [
+            self.delayable(
+                channel=JOB_CHANNEL,
+                description=self.env._(
+                    "Go-live import %(name)s: opening invoices, batch %(batch)s "
+                    "of %(count)s",
+                    name=self.display_name,
+                    batch=index + 1,
+                    count=count,
+                ),
+            )._job_post_arrears(groups[start : start + size])
+            for index, start in enumerate(range(0, len(groups), size))
+        ]
+        finish = self.delayable(
+            channel=JOB_CHANNEL,
+            description=self.env._(
+                "Go-live import %(name)s: close", name=self.display_name
+            ),
+        )._job_apply_finish()
+        group(*batches).on_done(finish).delay()
+
+    def _job_post_arrears(self, groups):
+        """Job: post the opening invoices ``[[occupancy id, due date,
+        [[fee item id, period, amount], ...]], ...]`` not posted yet."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            todo = self._arrears_to_post(groups)
+            if todo:
+                GoliveApply(self._bulk(), None).create_opening_invoices(todo)
+            self.env.flush_all()
+        self._write_job_progress()
+        return len(todo)
+
+    def _arrears_to_post(self, groups):
+        """``groups`` as records, without those already posted by this
+        import (a batch run again after its first run was committed)."""
+        occupancies = self.env["property.occupancy"].browse(
+            sorted({occupancy_id for occupancy_id, _due, _lines in groups})
+        )
+        posted = {
+            (key.occupancy_id.id, key.item_id.id, key.period_start)
+            for key in self.env["property.billing.key"]
+            .sudo()
+            .search(
+                [
+                    ("occupancy_id", "in", occupancies.ids),
+                    ("move_id.property_golive_import_id", "=", self.id),
+                ]
+            )
+        }
+        Item = self.env["property.fee.item"]
+        todo = []
+        for occupancy_id, due, lines in groups:
+            lines = [
+                (Item.browse(item_id), fields.Date.to_date(period), amount)
+                for item_id, period, amount in lines
+            ]
+            if (occupancy_id, lines[0][0].id, lines[0][1]) in posted:
+                continue
+            todo.append(
+                (occupancies.browse(occupancy_id), fields.Date.to_date(due), lines)
+            )
+        return todo
+
+    def _write_job_progress(self):
+        """The share of this import's batches done."""
+        done = (
+            self.env["queue.job"]
+            .sudo()
+            .search_count(
+                [
+                    ("property_golive_import_id", "=", self.id),
+                    ("method_name", "=", "_job_post_arrears"),
+                    ("state", "=", "done"),
+                ]
+            )
+        )
+        total = (
+            self.env["queue.job"]
+            .sudo()
+            .search_count(
+                [
+                    ("property_golive_import_id", "=", self.id),
+                    ("method_name", "=", "_job_post_arrears"),
+                ]
+            )
+        )
+        # this batch is done once its transaction commits
+        write_progress(
+            self.env.registry,
+            self.id,
+            min(99.0, 20.0 + 80.0 * (done + 1) / max(total, 1)),
+            "arrears",
+        )
+
+    def _job_apply_finish(self):
+        """Job: the import is applied once every batch is done."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            if self.state != "applying":
+                return False
+            self.write({"state": "applied", "duration": self._elapsed(time.time())})
+            self.message_post(
+                body=self.env._(
+                    "File applied: %(count)s opening invoices posted in the "
+                    "background.",
+                    count=self.deferred_invoice_count,
+                )
+            )
+            self.env.flush_all()
+        return True
+
+    def _job_store_values(self, job):
+        """queue_job hook: link the job to its import."""
+        return {"property_golive_import_id": self.id}
+
+    def action_view_jobs(self):
+        """The import's background jobs; a failed one is tried again from
+        there with queue_job's Requeue button."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "queue_job.action_queue_job"
+        )
+        action["domain"] = [("property_golive_import_id", "=", self.id)]
+        action["context"] = {"search_default_failed": bool(self.job_failed_count)}
+        return action
+
+    def _progress_writer(self, share=1.0):
+        """Progress of the file job, shown while its transaction is open;
+        it is the first ``share`` of the whole (the batches of opening
+        invoices, if any, are the rest)."""
         if not self.env.context.get("property_golive_progress_cursor"):
             return None
-        record_id = self.id
+        registry, record_id = self.env.registry, self.id
 
         def write(done, step):
-            with self.env.registry.cursor() as cr:
-                cr.execute(
-                    "UPDATE property_golive_import SET progress = %s, progress_step "
-                    "= %s WHERE id = %s",
-                    [done, step, record_id],
-                )
+            if share < 1.0 and step == "done":
+                step = "arrears"
+            write_progress(registry, record_id, done * share, step)
 
         return write
 
@@ -349,7 +632,7 @@ class PropertyGoliveImport(models.Model):
                 raise UserError(
                     self.env._("Only a checked or failed import goes back to draft.")
                 )
-        self.write({"state": "draft", "check_ok": False, "progress": 0.0})
+        self.write({"state": "draft", "check_ok": False})
         return True
 
     def action_view_moves(self):

@@ -2,6 +2,8 @@ import base64
 from datetime import date
 
 from odoo.addons.property_billing.tests.common_one_off import OneOffCase
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.job import Job
 
 from ..workbook import workbook_content
 
@@ -193,6 +195,46 @@ class GoliveCase(OneOffCase):
             m: self.env[m].sudo().with_context(active_test=False).search_count([])
             for m in models
         }
+
+    def _background(self, threshold=1, batch=1):
+        """Files above ``threshold`` rows applied in the background, in
+        batches of ``batch`` opening invoices."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("property_golive.job_threshold_rows", threshold)
+        params.set_param("property_golive.job_batch_invoices", batch)
+
+    def _run_jobs(self, record, rounds=10):
+        """Perform the import's pending jobs as queue_job's runner does (a
+        job that raises is failed, its work rolled back), their dependents
+        queued once their parents are done; returns the jobs performed."""
+        performed = self.env["queue.job"]
+        for _round in range(rounds):
+            pending = self.env["queue.job"].search(
+                [
+                    ("property_golive_import_id", "=", record.id),
+                    ("state", "=", "pending"),
+                ],
+                order="id",
+            )
+            if not pending:
+                break
+            for queued in pending:
+                job = Job.load(self.env, queued.uuid)
+                job.set_started()
+                job.store()
+                try:
+                    with self.env.cr.savepoint():
+                        RunJobController._try_perform_job(self.env, job)
+                except Exception as error:  # noqa: BLE001 - as the runner: the job fails
+                    self.env.invalidate_all()
+                    job = Job.load(self.env, queued.uuid)
+                    job.set_failed(exc_info=str(error))
+                    job.store()
+                    continue
+                RunJobController._enqueue_dependent_jobs(self.env, job)
+                performed |= queued
+        self.env.invalidate_all()
+        return performed
 
     def _row_errors(self, record):
         return record.summary

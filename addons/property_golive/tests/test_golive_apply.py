@@ -3,9 +3,9 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.job import Job
 
 from ..models import property_golive_import
@@ -258,22 +258,127 @@ class TestGoliveApply(GoliveCase):
         self.assertEqual(self._counts(), before)
 
     def test_large_file_applied_by_a_job(self):
-        """Above the row limit the apply is a queue job on the root
-        channel; the worker applies the whole file."""
+        """Above the row limit the file is applied by a queue job on the
+        root channel, all but its opening invoices; those are posted by
+        parallel batches (here one invoice each), and a last job, depending
+        on them, ends the import.  (Requirement change: the import shows
+        "Applying" while its jobs run, so Apply cannot be pressed twice;
+        it stayed "Checked" before.)"""
         record = self._import()
         record.action_dry_run()
         with patch.object(property_golive_import, "JOB_THRESHOLD_ROWS", 5):
             record.with_user(self.manager).action_apply()
         job = self.env["queue.job"].search([("uuid", "=", record.job_uuid)])
         self.assertEqual((job.channel, job.state), ("root", "pending"))
-        self.assertEqual(record.state, "checked")
-        loaded = Job.load(self.env, job.uuid)
-        loaded.set_started()
-        RunJobController._try_perform_job(self.env, loaded)
-        self.env.invalidate_all()
+        self.assertEqual(record.state, "applying")
+        with self.assertRaises(UserError):
+            record.with_user(self.manager).action_apply()
+        with self.assertRaises(UserError):
+            record.with_user(self.manager).action_dry_run()
+        self._run_jobs(record)
         self.assertEqual(job.state, "done")
         self.assertEqual(record.state, "applied")
+        # the file job, one batch (the four bills at the default size), the
+        # close
+        self.assertEqual(record.job_count, 3)
+        self.assertEqual(record.deferred_invoice_count, 4)
         # three bills of 王芳, one of 赵强, two deposit invoices
         self.assertEqual(
             len(record.move_ids.filtered(lambda m: m.move_type == "out_invoice")), 6
         )
+
+    def _arrear_invoices(self, record):
+        return record.move_ids.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and not move.invoice_line_ids.property_one_off_charge_id
+            )
+        )
+
+    def test_background_batches_post_each_invoice_once(self):
+        """The file job writes the file but its opening invoices and queues
+        one batch per invoice here; a batch run twice posts nothing more; a
+        batch that fails (the opening account closed meanwhile) keeps the
+        others and the import waits "Applying", with the failure shown,
+        until it is requeued and done."""
+        self._background(threshold=1, batch=1)
+        record = self._import()
+        record.action_dry_run()
+        record.with_user(self.manager).action_apply()
+        self._run_jobs(record, rounds=1)  # the file job only
+        self.assertEqual(record.state, "applying")
+        self.assertEqual(record.deferred_invoice_count, 4)
+        self.assertTrue(self._archive())
+        self.assertFalse(self._arrear_invoices(record))
+        batches = record.queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_post_arrears"
+        )
+        finish = record.queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_apply_finish"
+        )
+        self.assertEqual(len(batches), 4)
+        self.assertEqual(set(batches.mapped("state")), {"pending"})
+        self.assertEqual(finish.state, "wait_dependencies")
+
+        first = Job.load(self.env, batches[0].uuid).args[0]
+        self.assertEqual(record._job_post_arrears(first), 1)
+        self.assertEqual(record._job_post_arrears(first), 0)
+        self.assertEqual(len(self._arrear_invoices(record)), 1)
+
+        self.opening_account.deprecated = True
+        self._run_jobs(record)
+        self.assertEqual(record.state, "applying")
+        self.assertEqual(record.job_failed_count, 3)
+        self.assertEqual(finish.state, "wait_dependencies")
+        self.assertEqual(len(self._arrear_invoices(record)), 1)
+
+        self.opening_account.deprecated = False
+        record.queue_job_ids.filtered(lambda job: job.state == "failed").requeue()
+        self._run_jobs(record)
+        self.assertEqual(record.state, "applied")
+        self.assertEqual(record.progress, 100.0)
+        self.assertEqual(finish.state, "done")
+        invoices = self._arrear_invoices(record)
+        self.assertEqual(len(invoices), 4)
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        keys = self.env["property.billing.key"].search(
+            [("move_id", "in", invoices.ids)]
+        )
+        self.assertEqual(len(keys), len(invoices.invoice_line_ids))
+        self.assertEqual(sum(invoices.mapped("amount_total")), record.arrears_total)
+        self.assertIn(
+            "4 opening invoices posted", "".join(record.message_ids.mapped("body"))
+        )
+
+    def test_background_progress(self):
+        """While applying, the import shows what its jobs wrote in the
+        progress table (written through cursors of their own, never on the
+        import's row); applied, it is done."""
+        self._background(threshold=1, batch=1)
+        record = self._import()
+        record.action_dry_run()
+        record.with_user(self.manager).action_apply()
+        self.assertEqual((record.progress, record.progress_step), (0.0, False))
+        self.env["property.golive.progress"].create(
+            {"import_id": record.id, "progress": 40.0, "step": "arrears"}
+        )
+        record.invalidate_recordset()
+        self.assertEqual((record.progress, record.progress_step), (40.0, "arrears"))
+        self._run_jobs(record)
+        self.assertEqual(record.state, "applied")
+        self.assertEqual((record.progress, record.progress_step), (100.0, "done"))
+
+    def test_background_file_error_keeps_nothing(self):
+        """The file job meets an error: nothing of the file is kept and no
+        batch is queued."""
+        self._background(threshold=1, batch=1)
+        record = self._import()
+        record.action_dry_run()
+        before = self._counts()
+        self.opening_account.deprecated = True
+        record.with_user(self.manager).action_apply()
+        self._run_jobs(record)
+        self.assertEqual(record.state, "failed")
+        self.assertTrue(record.summary)
+        self.assertEqual(record.job_count, 1)
+        self.assertEqual(self._counts(), before)

@@ -14,7 +14,11 @@ class TestGoliveFlow(FlowGraphMixin, GoliveCase):
 
     def _flow_extra_moves(self, record):
         """The opening-balance account closed between the dry run and the
-        apply: the apply fails and keeps nothing."""
+        apply: the apply fails and keeps nothing.  A file applied in the
+        background: its jobs run (the account closed before the file job,
+        or before the batches of opening invoices), failed jobs requeued."""
+        if record.state == "applying":
+            return self._background_moves(record)
         if record.state != "checked" or not record.check_ok:
             return []
 
@@ -24,8 +28,38 @@ class TestGoliveFlow(FlowGraphMixin, GoliveCase):
 
         return [("Apply (account closed)", apply_after_account_closed)]
 
+    def _background_moves(self, record):
+        def close_account():
+            self.opening_account.deprecated = True
+
+        def jobs():
+            self._run_jobs(record)
+
+        def jobs_account_closed():
+            close_account()
+            self._run_jobs(record)
+
+        def batches_account_closed():
+            self._run_jobs(record, rounds=1)
+            close_account()
+            self._run_jobs(record)
+
+        def requeue():
+            self.opening_account.deprecated = False
+            record.queue_job_ids.filtered(lambda job: job.state == "failed").requeue()
+            self._run_jobs(record)
+
+        moves = [
+            ("Background jobs", jobs),
+            ("Background jobs (account closed)", jobs_account_closed),
+            ("Opening invoices (account closed)", batches_account_closed),
+        ]
+        if record.job_failed_count:
+            moves.append(("Requeue failed jobs", requeue))
+        return moves
+
     def _flow_situation(self, record):
-        return (record.state, record.check_ok)
+        return (record.state, record.check_ok, bool(record.job_failed_count))
 
     def test_flow_graph(self):
         record = self._import()
@@ -36,6 +70,22 @@ class TestGoliveFlow(FlowGraphMixin, GoliveCase):
         self.assertIn(("checked", "Apply (account closed)", "failed"), edges)
         self.assertIn(("failed", "Back to Draft", "draft"), edges)
         self.assertIn(("failed", "Dry Run", "checked"), edges)
+        self.assertEqual(never_ending(edges, {"applied"}, "draft"), set())
+
+    def test_flow_graph_in_the_background(self):
+        """A file above the row limit: Apply leads to Applying, which ends
+        applied by its jobs, failed by an error of the file job (nothing
+        kept), or waits with failed batches until they are requeued."""
+        self._background(threshold=1, batch=2)
+        record = self._import()
+        edges = self.flow_graph(record, (self.manager,))
+        self.assertIn(("checked", "Apply", "applying"), edges)
+        self.assertIn(("applying", "Background jobs", "applied"), edges)
+        self.assertIn(("applying", "Background jobs (account closed)", "failed"), edges)
+        self.assertIn(
+            ("applying", "Opening invoices (account closed)", "applying"), edges
+        )
+        self.assertIn(("applying", "Requeue failed jobs", "applied"), edges)
         self.assertEqual(never_ending(edges, {"applied"}, "draft"), set())
 
     def test_file_with_errors_cannot_be_applied(self):
