@@ -317,12 +317,13 @@ class OdooServer:
     prefork workers, queue_job's runner loaded server-wide, no cron thread,
     on free loopback ports; its log in ``log``."""
 
-    def __init__(self, odoo, database, log, workers=2, channels="root:2"):
+    def __init__(self, odoo, database, log, workers=2, channels="root:2", extra=()):
         self.odoo = odoo
         self.database = database
         self.log = Path(log)
         self.workers = workers
         self.channels = channels
+        self.extra = list(extra)
         self.process = None
         self.port = None
 
@@ -337,7 +338,7 @@ class OdooServer:
                     f"--workers={self.workers}", "--max-cron-threads=0",
                     "--load=base,web,queue_job", "--http-interface=127.0.0.1",
                     f"--http-port={self.port}", f"--gevent-port={free_port()}",
-                    "--log-level=info",
+                    "--log-level=info", *self.extra,
                 ],
                 cwd=self.database.data_dir.parent, stdout=out,
                 stderr=subprocess.STDOUT, env=env, start_new_session=True,

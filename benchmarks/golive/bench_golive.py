@@ -36,8 +36,10 @@ record cache after each batch.  Same data, same machine, load ~10-13,
 import argparse
 import base64
 import sys
+import tempfile
 import time
 from datetime import date
+from pathlib import Path
 
 import odoo
 from odoo.tools import config
@@ -104,7 +106,23 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--units", type=int, default=10000)
     parser.add_argument("--profile", help="write a cProfile of the apply to this file")
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="apply as production does: a copy of the database served by "
+        "odoo-bin with --workers and queue_job's runner, production's time "
+        "and memory limits, the import driven over JSON-RPC",
+    )
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--channels", default="root:2")
+    parser.add_argument(
+        "--data-dir",
+        default=str(Path.home() / ".local/share/Odoo"),
+        help="Odoo's data dir holding the database's filestore",
+    )
     args = parser.parse_args()
+    if args.server:
+        return serve(args)
     config.parse_config(
         ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
     )
@@ -158,6 +176,116 @@ def main():
         )
         cr.rollback()
     return 0
+
+
+# production's limits (config/odoo.prod.conf)
+PROD_LIMITS = (
+    "--limit-time-cpu=600",
+    "--limit-time-real=1200",
+    "--limit-memory-soft=2147483648",
+    "--limit-memory-hard=2684354560",
+)
+
+
+def server_cpu(process):
+    """CPU seconds of an Odoo server: its master, the workers it reaped and
+    those alive."""
+    import psutil  # noqa: PLC0415 - Odoo's requirement
+
+    master = psutil.Process(process.pid)
+    times = master.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in master.children(recursive=True):
+        try:
+            times = child.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def worker_rss_mb(process):
+    import psutil  # noqa: PLC0415
+
+    peak = 0.0
+    for child in psutil.Process(process.pid).children(recursive=True):
+        try:
+            peak = max(peak, child.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            pass
+    return peak
+
+
+def serve(args):
+    """The apply as production runs it, on a copy of ``args.database``."""
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo / "tests"))
+    from odoo_processes import Database, OdooServer, odoo_command  # noqa: PLC0415
+
+    config.parse_config(
+        ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
+    )
+    from odoo.addons.property_golive.workbook import workbook_content  # noqa: PLC0415
+
+    content = workbook_content(tables(args.units))
+    print(
+        f"workbook: {args.units} units, {args.units * MONTHS} arrears lines, "
+        f"{len(content) / 1e6:.1f} MB"
+    )
+    template = Database(args.database, args.data_dir)
+    database = Database.scratch("bench_golive", args.data_dir).create(template)
+    log = Path(tempfile.mkdtemp(prefix="bench_golive_")) / "odoo.log"
+    server = OdooServer(
+        odoo_command(), database, log, workers=args.workers,
+        channels=args.channels, extra=PROD_LIMITS,
+    )  # fmt: skip
+    try:
+        server.start()
+        print(
+            f"server: --workers={args.workers}, channels {args.channels}, "
+            f"production limits; log {log}"
+        )
+        record_id = server.rpc(
+            "property.golive.import", "create",
+            {"name": "bench", "file": base64.b64encode(content).decode(),
+             "filename": "bench.xlsx"},
+        )  # fmt: skip
+        start = time.time()
+        server.rpc("property.golive.import", "action_dry_run", [record_id])
+        print(f"dry run (one request): {time.time() - start:.1f} s")
+        cpu_start, start = server_cpu(server.process), time.time()
+        server.rpc("property.golive.import", "action_apply", [record_id])
+        peak, state = 0.0, "applying"
+        while state == "applying":
+            time.sleep(5)
+            peak = max(peak, worker_rss_mb(server.process))
+            [values] = server.rpc(
+                "property.golive.import", "read", [record_id],
+                ["state", "progress", "job_failed_count", "summary"],
+            )  # fmt: skip
+            state = values["state"]
+            if values["job_failed_count"]:
+                print(f"failed jobs: {values['job_failed_count']}")
+                break
+            print(
+                f"  {time.time() - start:7.0f} s  {values['progress']:5.1f} %  "
+                f"worker RSS {peak:.0f} MB", flush=True,
+            )  # fmt: skip
+        wall, cpu = time.time() - start, server_cpu(server.process) - cpu_start
+        invoices = server.rpc(
+            "account.move", "search_count",
+            [("property_golive_import_id", "=", record_id),
+             ("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+        )  # fmt: skip
+        print(
+            f"apply: {state} in {wall:.0f} s wall, {cpu:.0f} s of the server's "
+            f"CPU, largest worker {peak:.0f} MB, {invoices} opening invoices "
+            f"posted; {values['summary'] if state == 'failed' else ''}"
+        )
+        return 0 if state == "applied" else 1
+    finally:
+        server.stop()
+        database.drop()
 
 
 if __name__ == "__main__":
