@@ -448,6 +448,7 @@ def start_server(args, odoo, base, profile=False):
         f"--gevent-port={args.gevent_port or args.port + 1}",
         "--limit-time-real=600",
         "--limit-time-cpu=300",
+        *(["--proxy-mode"] if args.proxy and not profile else []),
     ]
     if profile:
         command += ["--log-level=debug_sql", f"--logfile={args.out / 'queries.log'}"]
@@ -476,6 +477,66 @@ def start_server(args, odoo, base, profile=False):
         time.sleep(1)
     stop_server(server)
     sys.exit("the server did not answer within 180 s")
+
+
+def start_proxy(args):
+    """nginx in front of the server, as the "prod" profile of
+    docker-compose.yml runs it: config/nginx.prod.conf with its upstreams on
+    this server's ports, listening on ``--proxy-port``."""
+    site = (REPO / "config" / "nginx.prod.conf").read_text()
+    site = site.replace("prod-odoo:8069", f"127.0.0.1:{args.port}")
+    site = site.replace(
+        "prod-odoo:8072", f"127.0.0.1:{args.gevent_port or args.port + 1}"
+    )
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{args.proxy_port};")
+    folder = args.out / "nginx"
+    folder.mkdir(exist_ok=True)
+    (folder / "nginx.conf").write_text(
+        f"""daemon off;
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+{site}
+}}
+"""
+    )
+    command = [args.nginx, "-c", str(folder / "nginx.conf"), "-p", str(folder)]
+    print(f"==> proxy: {' '.join(command)}", flush=True)
+    proxy = subprocess.Popen(  # noqa: S603
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    import requests  # noqa: PLC0415
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proxy.poll() is not None:
+            sys.exit(f"nginx stopped, see {folder / 'error.log'}")
+        try:
+            if requests.get(f"{args.server_url}/web/health", timeout=5).ok:
+                return proxy
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    proxy.kill()
+    sys.exit("nginx did not answer within 30 s")
+
+
+def stop_proxy(proxy):
+    if proxy and proxy.poll() is None:
+        proxy.terminate()
+        try:
+            proxy.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proxy.kill()
 
 
 def stop_server(server):
@@ -552,9 +613,9 @@ def count_queries(args, odoo, base, world):
     Each page is measured ``--profile-passes`` times after a warm pass."""
     server = start_server(args, odoo, base, profile=True)
     try:
-        users = [Tenant(args.url, world["tenants"][0], Recorder())]
+        users = [Tenant(args.server_url, world["tenants"][0], Recorder())]
         if world["staff"]:
-            users.append(Staff(args.url, args.db, world["staff"][0], Recorder()))
+            users.append(Staff(args.server_url, args.db, world["staff"][0], Recorder()))
         probe = QueryProbe(args.out / "queries.log")
         rows = {}
         for user in users:
@@ -1140,11 +1201,19 @@ def parse_args(argv):
     parser.add_argument(
         "--fail-on-ratio", action="store_true", help="exit 1 over the 1.2 target"
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="measure through nginx as production runs (config/nginx.prod.conf)",
+    )
+    parser.add_argument("--proxy-port", type=int, default=8160)
+    parser.add_argument("--nginx", default="nginx", help="the nginx binary")
     args = parser.parse_args(argv)
     args.levels = [int(level) for level in args.levels.split(",") if level]
     if max(args.levels, default=0) > args.tenants:
         parser.error("a level cannot exceed --tenants")
-    args.url = f"http://127.0.0.1:{args.port}"
+    args.server_url = f"http://127.0.0.1:{args.port}"
+    args.url = f"http://127.0.0.1:{args.proxy_port}" if args.proxy else args.server_url
     args.out = args.out or Path(tempfile.mkdtemp(prefix="bench_portal_"))
     args.out.mkdir(parents=True, exist_ok=True)
     return args
@@ -1164,16 +1233,19 @@ def main(argv=None):
         *([f"--data-dir={args.data_dir}"] if args.data_dir else []),
     ]
     prepare_database(args, odoo, base)
-    server = None
+    server = proxy = None
     try:
         world = populate(args, base)
         server = start_server(args, odoo, base)
+        if args.proxy:
+            proxy = start_proxy(args)
         result = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "host": platform.node(),
             "cpus": os.cpu_count(),
             "workers": args.workers,
             "max_cron_threads": args.max_cron_threads,
+            "proxy": "nginx (config/nginx.prod.conf)" if args.proxy else None,
             "data": world["summary"],
             "portal": [],
             "backoffice": [],
@@ -1184,12 +1256,15 @@ def main(argv=None):
         if args.staff and not args.queries_only:
             print(f"==> back office: {args.staff} staff", flush=True)
             result["backoffice"].append(backoffice(args, world["staff"]))
+        stop_proxy(proxy)
+        proxy = None
         stop_server(server)
         server = None
         if args.profile_passes:
             print("==> queries per page, one user alone (debug_sql)", flush=True)
             result["queries"] = count_queries(args, odoo, base, world)
     finally:
+        stop_proxy(proxy)
         if server:
             stop_server(server)
         if not args.reuse and not args.keep:

@@ -76,66 +76,74 @@ class PropertyMorningMeeting(models.TransientModel):
             if user
         }
 
+    def _line_figures(self):
+        """``{line field: {user id: value}}``: the board's columns, each
+        counted in one grouped query.  Other apps add theirs here, so the
+        lines are written once."""
+        self.ensure_one()
+        start, end = self._day_bounds()
+        site = [("site_id", "=", self.site_id.id)] if self.site_id else []
+        return {
+            "received_count": self._count_by(
+                "property.ticket",
+                site + [("received_at", ">=", start), ("received_at", "<", end)],
+                "received_by_id",
+            ),
+            "closed_count": self._count_by(
+                "property.ticket",
+                site + [("closed_at", ">=", start), ("closed_at", "<", end)],
+                "closed_by_id",
+            ),
+            "work_order_done_count": self._count_by(
+                "property.work.order",
+                site + [("done_at", ">=", start), ("done_at", "<", end)],
+                "user_id",
+            ),
+            "callback_done_count": self._count_by(
+                "property.callback",
+                site + [("done_at", ">=", start), ("done_at", "<", end)],
+                "user_id",
+            ),
+            "open_count": self._count_by(
+                "property.ticket",
+                site + [("state", "in", OPEN_STATES), ("received_at", "<", end)],
+                "user_id",
+            ),
+            "overdue_count": self._count_by(
+                "property.ticket",
+                site
+                + [
+                    ("state", "in", OPEN_STATES),
+                    ("sla_resolution_deadline", "<", end),
+                ],
+                "user_id",
+            ),
+            "open_work_order_count": self._count_by(
+                "property.work.order",
+                site + [("state", "in", ("assigned", "in_progress"))],
+                "user_id",
+            ),
+            # construction defects past their repair date, by follower
+            "overdue_defect_count": self._count_by(
+                "property.defect",
+                site
+                + [
+                    ("state", "in", ("open", "in_progress")),
+                    ("target_date", "<", fields.Date.to_string(self.date)),
+                ],
+                "user_id",
+            ),
+        }
+
     def _build_lines(self):
+        Line = self.env["property.morning.meeting.line"]
         for meeting in self:
-            start, end = meeting._day_bounds()
-            site = [("site_id", "=", meeting.site_id.id)] if meeting.site_id else []
-            figures = {
-                "received_count": meeting._count_by(
-                    "property.ticket",
-                    site + [("received_at", ">=", start), ("received_at", "<", end)],
-                    "received_by_id",
-                ),
-                "closed_count": meeting._count_by(
-                    "property.ticket",
-                    site + [("closed_at", ">=", start), ("closed_at", "<", end)],
-                    "closed_by_id",
-                ),
-                "work_order_done_count": meeting._count_by(
-                    "property.work.order",
-                    site + [("done_at", ">=", start), ("done_at", "<", end)],
-                    "user_id",
-                ),
-                "callback_done_count": meeting._count_by(
-                    "property.callback",
-                    site + [("done_at", ">=", start), ("done_at", "<", end)],
-                    "user_id",
-                ),
-                "open_count": meeting._count_by(
-                    "property.ticket",
-                    site + [("state", "in", OPEN_STATES), ("received_at", "<", end)],
-                    "user_id",
-                ),
-                "overdue_count": meeting._count_by(
-                    "property.ticket",
-                    site
-                    + [
-                        ("state", "in", OPEN_STATES),
-                        ("sla_resolution_deadline", "<", end),
-                    ],
-                    "user_id",
-                ),
-                "open_work_order_count": meeting._count_by(
-                    "property.work.order",
-                    site + [("state", "in", ("assigned", "in_progress"))],
-                    "user_id",
-                ),
-                # construction defects past their repair date, by follower
-                "overdue_defect_count": meeting._count_by(
-                    "property.defect",
-                    site
-                    + [
-                        ("state", "in", ("open", "in_progress")),
-                        ("target_date", "<", fields.Date.to_string(meeting.date)),
-                    ],
-                    "user_id",
-                ),
-            }
+            figures = meeting._line_figures()
             user_ids = set()
             for counts in figures.values():
                 user_ids.update(counts)
             meeting.line_ids.unlink()
-            self.env["property.morning.meeting.line"].create(
+            Line.create(
                 [
                     {
                         "meeting_id": meeting.id,

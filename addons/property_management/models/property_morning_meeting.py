@@ -89,25 +89,5 @@ class PropertyMorningMeeting(models.TransientModel):
             },
         }
 
-    def _build_lines(self):
-        result = super()._build_lines()
-        Line = self.env["property.morning.meeting.line"]
-        for meeting in self:
-            figures = meeting._suite_figures()
-            lines = {line.user_id.id: line for line in meeting.line_ids}
-            user_ids = set()
-            for values in figures.values():
-                user_ids.update(values)
-            new_lines = []
-            for user_id in sorted(user_ids):
-                values = {
-                    key: per_user.get(user_id, 0) for key, per_user in figures.items()
-                }
-                if user_id in lines:
-                    lines[user_id].write(values)
-                else:
-                    new_lines.append(
-                        {"meeting_id": meeting.id, "user_id": user_id, **values}
-                    )
-            Line.create(new_lines)
-        return result
+    def _line_figures(self):
+        return {**super()._line_figures(), **self._suite_figures()}
