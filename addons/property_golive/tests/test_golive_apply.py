@@ -368,6 +368,43 @@ class TestGoliveApply(GoliveCase):
         self.assertEqual(record.state, "applied")
         self.assertEqual((record.progress, record.progress_step), (100.0, "done"))
 
+    def test_closing_job_released_when_its_batches_are_done(self):
+        """The batches end but queuing the closing job is lost (the worker
+        died after their commit): the scheduled release queues it, and only
+        once every batch is done."""
+        self._background(threshold=1, batch=2)
+        record = self._import()
+        record.action_dry_run()
+        record.with_user(self.manager).action_apply()
+        self._run_jobs(record, rounds=1)  # the file job
+        batches = record.queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_post_arrears"
+        )
+        finish = (
+            record.queue_job_ids
+            - batches
+            - batches.browse(
+                record.queue_job_ids.filtered(
+                    lambda job: job.method_name == "_apply_job"
+                ).ids
+            )
+        )
+        self.assertEqual(len(batches), 2)
+        QueueJob = self.env["queue.job"]
+        for index, queued in enumerate(batches):
+            # performed and done, its dependents never queued
+            job = Job.load(self.env, queued.uuid)
+            job.perform()
+            job.set_done()
+            job.store()
+            self.env.invalidate_all()
+            self.assertEqual(finish.state, "wait_dependencies")
+            self.assertEqual(QueueJob._property_release_waiting(), index)
+        self.env.invalidate_all()
+        self.assertEqual(finish.state, "pending")
+        self._run_jobs(record)
+        self.assertEqual(record.state, "applied")
+
     def test_background_file_error_keeps_nothing(self):
         """The file job meets an error: nothing of the file is kept and no
         batch is queued."""
