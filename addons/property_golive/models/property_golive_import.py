@@ -51,8 +51,10 @@ def write_progress(registry, import_id, progress, step):
     try:
         with registry.cursor() as cr:
             cr.execute(
-                "INSERT INTO property_golive_progress (import_id, progress, step) "
-                "SELECT id, %s, %s FROM property_golive_import WHERE id = %s "
+                "INSERT INTO property_golive_progress "
+                "(import_id, company_id, progress, step) "
+                "SELECT id, company_id, %s, %s FROM property_golive_import "
+                "WHERE id = %s "
                 "ON CONFLICT (import_id) DO UPDATE SET "
                 "progress = GREATEST(property_golive_progress.progress, "
                 "EXCLUDED.progress), step = EXCLUDED.step",
@@ -73,6 +75,7 @@ class PropertyGoliveProgress(models.Model):
     import_id = fields.Many2one(
         "property.golive.import", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     progress = fields.Float()
     step = fields.Char()
 

@@ -360,7 +360,12 @@ class TestGoliveApply(GoliveCase):
         record.with_user(self.manager).action_apply()
         self.assertEqual((record.progress, record.progress_step), (0.0, False))
         self.env["property.golive.progress"].create(
-            {"import_id": record.id, "progress": 40.0, "step": "arrears"}
+            {
+                "import_id": record.id,
+                "company_id": record.company_id.id,
+                "progress": 40.0,
+                "step": "arrears",
+            }
         )
         record.invalidate_recordset()
         self.assertEqual((record.progress, record.progress_step), (40.0, "arrears"))
