@@ -18,7 +18,7 @@ _logger = logging.getLogger(__name__)
 
 IMPORT_STATES = [
     ("draft", "Draft"),
-    ("matching", "Matching"),
+    ("matching", "Being Matched"),
     ("imported", "To Match"),
     ("done", "Done"),
 ]
@@ -118,6 +118,7 @@ class PropertyPaymentImport(models.Model):
     ignored_count = fields.Integer(compute="_compute_figures")
     amount_total = fields.Monetary(compute="_compute_figures")
     matching = fields.Boolean(
+        string="Matched in Background",
         readonly=True,
         copy=False,
         help="The payments are being matched and reconciled in the background.",
