@@ -203,25 +203,18 @@ class PropertyPaymentImport(models.Model):
             record.amount_total = sum(amount for _count, amount in by_state.values())
 
     def _compute_match_progress(self):
-        """Lines processed: those of the batches done (all of them once the
-        background matching is over)."""
-        done = defaultdict(int)
-        jobs = (
-            self.env["queue.job"]
-            .sudo()
-            .search(
-                [
-                    ("property_payment_import_id", "in", self.filtered("matching").ids),
-                    ("method_name", "=", "_job_match_batch"),
-                    ("state", "=", "done"),
-                ]
+        """Lines processed: those of the background batches done (all of
+        them once the background matching is over)."""
+        pending = dict(
+            self.env["property.payment.import.line"]._read_group(
+                [("import_id", "in", self.ids), ("match_pending", "=", True)],
+                ["import_id"],
+                ["__count"],
             )
         )
-        for job in jobs:
-            done[job.property_payment_import_id.id] += len(job.args[0])
         for record in self:
             total = record.match_total
-            record.match_done = done[record.id] if record.matching else total
+            record.match_done = total - pending.get(record, 0)
             record.match_progress = 100.0 * record.match_done / total if total else 0.0
 
     def _compute_job_counts(self):
@@ -268,20 +261,29 @@ class PropertyPaymentImport(models.Model):
                     )
                 )
             lines = record._import_file()
-            if len(lines) <= record._config_int(
-                "payment_sync_limit", PAYMENT_SYNC_LIMIT
-            ):
-                lines._auto_match()
+            if record._match_lines(lines):
                 record.message_post(body=record._summary())
-            else:
-                record._queue_match_jobs(lines)
         return True
 
     def action_match_again(self):
         """Match the lines still waiting (invoices may have been posted or
         paid since)."""
-        self.line_ids.filtered(lambda line: line.state == "unmatched")._auto_match()
+        for record in self:
+            if record.state == "imported":
+                record._match_lines(
+                    record.line_ids.filtered(lambda line: line.state == "unmatched")
+                )
         return True
+
+    def _match_lines(self, lines):
+        """Match and reconcile ``lines`` here if they are few (True), else
+        in background batches (False)."""
+        self.ensure_one()
+        if len(lines) <= self._config_int("payment_sync_limit", PAYMENT_SYNC_LIMIT):
+            lines._auto_match()
+            return True
+        self._queue_match_jobs(lines)
+        return False
 
     def _file_error_message(self, error):
         if error.code != "no_header":
@@ -461,6 +463,7 @@ class PropertyPaymentImport(models.Model):
         self.ensure_one()
         size = self._config_int("payment_batch_size", PAYMENT_BATCH) or PAYMENT_BATCH
         line_ids = lines.sorted(lambda line: (line.row, line.id)).ids
+        lines.with_context(**QUIET).write({"match_pending": True})
         self.write({"matching": True, "match_total": len(line_ids)})
         batches = [
             self.delayable(
@@ -482,10 +485,12 @@ class PropertyPaymentImport(models.Model):
 
     def _job_match_batch(self, line_ids):
         """Job: match and reconcile these lines of the import.  Run again (a
-        retried or requeued job), it processes only the lines still
-        unmatched: a reconciled line is never paid twice.  Two batches
-        paying the same invoice at once conflict on it (the payment
-        wizard's serialize_on): the second is retried on the first's result."""
+        retried or requeued job), it processes only the lines it has not
+        processed yet, and of those only the ones still unmatched (a line
+        matched by hand meanwhile is left as it is): a reconciled line is
+        never paid twice.  Two batches paying the same invoice at once
+        conflict on it (the payment wizard's serialize_on): the second is
+        retried on the first's result."""
         self.ensure_one()
         with retry_on_concurrency():
             # in the file's order, as a small file is matched
@@ -493,12 +498,13 @@ class PropertyPaymentImport(models.Model):
                 self.env["property.payment.import.line"]
                 .browse(line_ids)
                 .exists()
-                .filtered(lambda line: line.import_id == self)
+                .filtered(lambda line: line.import_id == self and line.match_pending)
             )
             # the same batch running twice at once (a requeued dead job):
             # the second waits for the first and is retried on its result
             serialize_on(lines)
             lines._auto_match()
+            lines.with_context(**QUIET).write({"match_pending": False})
             self.env.flush_all()
 
     def _job_match_finish(self):
@@ -509,6 +515,37 @@ class PropertyPaymentImport(models.Model):
                 self.matching = False
                 self.message_post(body=self._summary())
             self.env.flush_all()
+
+    def action_stop_jobs(self):
+        """Give up the failed background batches of an import (a batch that
+        fails again when requeued): the failed jobs and the closing job
+        waiting for them are cancelled; their payments wait in the import
+        to be matched again or by hand."""
+        for record in self.filtered("matching"):
+            jobs = record.sudo().queue_job_ids
+            if jobs.filtered(
+                lambda job: job.state in ("pending", "enqueued", "started")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Batches of import %(name)s are still waiting or running: "
+                        "wait for them to finish, then stop the failed ones.",
+                        name=record.name,
+                    )
+                )
+            jobs.filtered(
+                lambda job: job.state in ("failed", "wait_dependencies")
+            ).button_cancelled()
+            record.line_ids.filtered("match_pending").with_context(**QUIET).write(
+                {"match_pending": False}
+            )
+            record.matching = False
+            record.message_post(
+                body=self.env._("Failed background batches stopped.")
+                + " "
+                + record._summary()
+            )
+        return True
 
     def _job_store_values(self, job):
         """queue_job hook: link the job to its import."""

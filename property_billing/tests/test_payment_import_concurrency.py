@@ -44,6 +44,7 @@ class TestConcurrentImportBatches(TransactionCase):
             }
         )
         lines = record._import_file()
+        lines.write({"match_pending": True})
         record.write({"matching": True, "match_total": len(lines)})
         return {
             "partner": partner.id,

@@ -9,6 +9,7 @@ from unittest.mock import patch
 from psycopg2 import errors as pg_errors
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import common as odoo_common
 from odoo.tests import new_test_user, tagged
 
@@ -224,6 +225,39 @@ class TestPaymentImportJobs(PropertyBillingCase):
         self._assert_paid_once(record)
         self.assertEqual((record.match_done, record.match_progress), (5, 100.0))
         self.assertEqual(record.job_failed_count, 0)
+
+    def test_failed_batch_stopped_then_matched_again(self):
+        """A batch that keeps failing does not leave the import "Being
+        Matched": its failed batches are stopped (refused while others
+        still wait), its payments wait to be matched again; matched again,
+        more of them than the synchronous limit go to batches again."""
+        record = self._import(self._file())
+        jobs = record.sudo().queue_job_ids
+        closing = jobs.filtered(lambda job: job.method_name == "_job_match_finish")
+        batches = (jobs - closing).sorted(lambda job: job.args[0][0])
+        with self.assertRaises(UserError, msg="other batches still pending"):
+            record.action_stop_jobs()
+        self._perform(batches[0])
+        failed = Job.load(self.env, batches[1].uuid)
+        failed.set_failed(exc_info="Test: the batch fails every time")
+        failed.store()
+        self._perform(batches[2])
+        self.assertEqual(record.state, "matching")
+        self.assertEqual((record.match_done, record.match_total), (3, 5))
+        record.action_stop_jobs()
+        self.assertEqual(record.state, "imported")
+        self.assertEqual((batches[1].state, closing.state), ("cancelled", "cancelled"))
+        self.assertEqual(record.to_match_count, 3, "the failed batch's two, Nobody")
+        self.assertFalse(record.line_ids.filtered("match_pending"))
+        self.assertIn("Failed background batches stopped.", record.message_ids[0].body)
+
+        record.action_match_again()
+        self.assertEqual((record.state, record.match_total), ("matching", 3))
+        again = record.sudo().queue_job_ids - jobs
+        self.assertEqual(len(again), 3, "3 payments in batches of 2, and the closing")
+        self._perform(again.filtered(lambda job: job.state == "pending"))
+        self._perform(again.filtered(lambda job: job.state == "pending"))
+        self._assert_paid_once(record)
 
     def test_small_file_in_the_request(self):
         with trap_jobs() as trap:
