@@ -6,6 +6,7 @@ import base64
 from datetime import date
 from unittest.mock import patch
 
+import psycopg2
 from psycopg2 import errors as pg_errors
 
 from odoo import Command
@@ -13,6 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tests import common as odoo_common
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.property_billing.controllers import queue_job as job_controller
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
@@ -186,6 +188,27 @@ class TestPaymentImportJobs(PropertyBillingCase):
             self.assertRaises(RetryableJobError),
         ):
             record._job_match_batch(line_ids)
+
+    def test_lost_connection_retried(self):
+        """A batch that loses its database connection is tried again, as a
+        billing run's (the controller's check, see
+        test_billing_job_connection.py), not failed."""
+        record = self._import(self._file())
+        batch = record.sudo().queue_job_ids.filtered(
+            lambda job: job.method_name == "_job_match_batch"
+        )[:1]
+        job = Job.load(self.env, batch.uuid)
+        with (
+            patch.object(
+                type(record),
+                "_job_match_batch",
+                side_effect=psycopg2.OperationalError("server closed the connection"),
+            ),
+            patch.object(job_controller, "connection_lost", return_value=True),
+            patch.object(job_controller, "wait_for_database", return_value=True),
+            self.assertRaises(RetryableJobError),
+        ):
+            job_controller.BillingRunJobController._try_perform_job(self.env, job)
 
     def test_stored_jobs_progress_and_state(self):
         """The stored jobs: linked to the import, on the billing channel, the
