@@ -12,7 +12,8 @@ a few seconds.  If the database is still away, the job stays "started"
 without its lock and queue_job's runner requeues it as a dead job after it
 reconnects (within its minute of sleep).  Either way the batch runs again, and a batch
 run again does only what is left (``property.billing.run._job_bill_batch``,
-``property.golive.import._job_post_arrears``): the models whose jobs are
+``property.golive.import._job_post_arrears``,
+``property.payment.import._job_match_batch``): the models whose jobs are
 retried so set ``_property_retry_lost_connection``.
 """
 

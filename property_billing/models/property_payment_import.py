@@ -1,18 +1,24 @@
 import base64
 import logging
+from collections import defaultdict
 
 import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.property_tenant.concurrency import serialize_on
+from odoo.addons.queue_job.delay import group
+
 from ..payment_file import fingerprints, parse_file
 from ..table_file import TableFileError, error_message
+from .property_billing_run import JOB_CHANNEL, retry_on_concurrency
 
 _logger = logging.getLogger(__name__)
 
 IMPORT_STATES = [
     ("draft", "Draft"),
+    ("matching", "Being Matched"),
     ("imported", "To Match"),
     ("done", "Done"),
 ]
@@ -26,6 +32,14 @@ QUIET = {
     "mail_notrack": True,
 }
 
+# Files of up to this many new payments are matched and reconciled in the
+# user's request (property_billing.payment_sync_limit); larger ones in
+# background batches of this many lines (property_billing.payment_batch_size):
+# a line costs about a hundred queries, a file of hundreds of lines would
+# outlast the request's time limits.
+PAYMENT_SYNC_LIMIT = 50
+PAYMENT_BATCH = 50
+
 
 class PropertyPaymentImport(models.Model):
     """A payment file exported from a bank, WeChat Pay or Alipay (R-FEE-5):
@@ -38,6 +52,8 @@ class PropertyPaymentImport(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _sequence_code = "property.payment.import"
+    # its background batches redo only what is left (controllers/queue_job.py)
+    _property_retry_lost_connection = True
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -101,6 +117,27 @@ class PropertyPaymentImport(models.Model):
     reconciled_count = fields.Integer(compute="_compute_figures")
     ignored_count = fields.Integer(compute="_compute_figures")
     amount_total = fields.Monetary(compute="_compute_figures")
+    matching = fields.Boolean(
+        string="Matched in Background",
+        readonly=True,
+        copy=False,
+        help="The payments are being matched and reconciled in the background.",
+    )
+    match_total = fields.Integer(
+        string="Lines to Process",
+        readonly=True,
+        copy=False,
+        help="Payments handed to the background batches.",
+    )
+    match_done = fields.Integer(
+        string="Lines Processed", compute="_compute_match_progress"
+    )
+    match_progress = fields.Float(string="Progress", compute="_compute_match_progress")
+    queue_job_ids = fields.One2many(
+        "queue.job", "property_payment_import_id", string="Background Batches"
+    )
+    job_count = fields.Integer(compute="_compute_job_counts")
+    job_failed_count = fields.Integer(compute="_compute_job_counts")
 
     @api.model
     def _sequence_company(self, vals):
@@ -127,7 +164,7 @@ class PropertyPaymentImport(models.Model):
                 record.journal_id.currency_id or record.company_id.currency_id
             )
 
-    @api.depends("imported_on", "line_ids.state")
+    @api.depends("imported_on", "matching", "line_ids.state")
     def _compute_state(self):
         open_lines = dict(
             self.env["property.payment.import.line"]._read_group(
@@ -142,6 +179,8 @@ class PropertyPaymentImport(models.Model):
         for record in self:
             if not record.imported_on:
                 record.state = "draft"
+            elif record.matching:
+                record.state = "matching"
             else:
                 record.state = "imported" if open_lines.get(record) else "done"
 
@@ -163,6 +202,38 @@ class PropertyPaymentImport(models.Model):
             record.ignored_count = by_state.get("ignored", (0, 0))[0]
             record.amount_total = sum(amount for _count, amount in by_state.values())
 
+    def _compute_match_progress(self):
+        """Lines processed: those of the background batches done (all of
+        them once the background matching is over)."""
+        pending = dict(
+            self.env["property.payment.import.line"]._read_group(
+                [("import_id", "in", self.ids), ("match_pending", "=", True)],
+                ["import_id"],
+                ["__count"],
+            )
+        )
+        for record in self:
+            total = record.match_total
+            record.match_done = total - pending.get(record, 0)
+            record.match_progress = 100.0 * record.match_done / total if total else 0.0
+
+    def _compute_job_counts(self):
+        counts = defaultdict(lambda: [0, 0])
+        for record, state, count in (
+            self.env["queue.job"]
+            .sudo()
+            ._read_group(
+                [("property_payment_import_id", "in", self.ids)],
+                ["property_payment_import_id", "state"],
+                ["__count"],
+            )
+        ):
+            counts[record.id][0] += count
+            if state == "failed":
+                counts[record.id][1] += count
+        for record in self:
+            record.job_count, record.job_failed_count = counts[record.id]
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reconciled(self):
         if self.line_ids.filtered(lambda line: line.state == "reconciled"):
@@ -178,7 +249,8 @@ class PropertyPaymentImport(models.Model):
     # ------------------------------------------------------------------
     def action_import(self):
         """Read the file, create a line per new incoming payment, report
-        the rest row by row, then match and reconcile what can be."""
+        the rest row by row, then match and reconcile what can be: here for
+        a small file, in background batches for a larger one."""
         for record in self:
             if record.state != "draft":
                 raise UserError(
@@ -189,15 +261,29 @@ class PropertyPaymentImport(models.Model):
                     )
                 )
             lines = record._import_file()
-            lines._auto_match()
-            record.message_post(body=record._summary())
+            if record._match_lines(lines):
+                record.message_post(body=record._summary())
         return True
 
     def action_match_again(self):
         """Match the lines still waiting (invoices may have been posted or
         paid since)."""
-        self.line_ids.filtered(lambda line: line.state == "unmatched")._auto_match()
+        for record in self:
+            if record.state == "imported":
+                record._match_lines(
+                    record.line_ids.filtered(lambda line: line.state == "unmatched")
+                )
         return True
+
+    def _match_lines(self, lines):
+        """Match and reconcile ``lines`` here if they are few (True), else
+        in background batches (False)."""
+        self.ensure_one()
+        if len(lines) <= self._config_int("payment_sync_limit", PAYMENT_SYNC_LIMIT):
+            lines._auto_match()
+            return True
+        self._queue_match_jobs(lines)
+        return False
 
     def _file_error_message(self, error):
         if error.code != "no_header":
@@ -360,6 +446,121 @@ class PropertyPaymentImport(models.Model):
             }
         )
         return lines
+
+    # ------------------------------------------------------------------
+    # Background batches (queue_job), as the billing run's
+    # ------------------------------------------------------------------
+    def _config_int(self, key, default):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"property_billing.{key}", default)
+        )
+
+    def _queue_match_jobs(self, lines):
+        """One job per batch of lines; the import is closed by a last job
+        that depends on them all."""
+        self.ensure_one()
+        size = self._config_int("payment_batch_size", PAYMENT_BATCH) or PAYMENT_BATCH
+        line_ids = lines.sorted(lambda line: (line.row, line.id)).ids
+        lines.with_context(**QUIET).write({"match_pending": True})
+        self.write({"matching": True, "match_total": len(line_ids)})
+        batches = [
+            self.delayable(
+                channel=JOB_CHANNEL,
+                description=self.env._(
+                    "Payment import %(name)s: batch %(batch)s of %(count)s",
+                    name=self.name,
+                    batch=index + 1,
+                    count=-(-len(line_ids) // size),
+                ),
+            )._job_match_batch(line_ids[start : start + size])
+            for index, start in enumerate(range(0, len(line_ids), size))
+        ]
+        finish = self.delayable(
+            channel=JOB_CHANNEL,
+            description=self.env._("Payment import %(name)s: close", name=self.name),
+        )._job_match_finish()
+        group(*batches).on_done(finish).delay()
+
+    def _job_match_batch(self, line_ids):
+        """Job: match and reconcile these lines of the import.  Run again (a
+        retried or requeued job), it processes only the lines it has not
+        processed yet, and of those only the ones still unmatched (a line
+        matched by hand meanwhile is left as it is): a reconciled line is
+        never paid twice.  Two batches paying the same invoice at once
+        conflict on it (the payment wizard's serialize_on): the second is
+        retried on the first's result."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            # in the file's order, as a small file is matched
+            lines = (
+                self.env["property.payment.import.line"]
+                .browse(line_ids)
+                .exists()
+                .filtered(lambda line: line.import_id == self and line.match_pending)
+            )
+            # the same batch running twice at once (a requeued dead job):
+            # the second waits for the first and is retried on its result
+            serialize_on(lines)
+            lines._auto_match()
+            lines.with_context(**QUIET).write({"match_pending": False})
+            self.env.flush_all()
+
+    def _job_match_finish(self):
+        """Job: close the import once every batch is done."""
+        self.ensure_one()
+        with retry_on_concurrency():
+            if self.matching:
+                self.matching = False
+                self.message_post(body=self._summary())
+            self.env.flush_all()
+
+    def action_stop_jobs(self):
+        """Give up the failed background batches of an import (a batch that
+        fails again when requeued): the failed jobs and the closing job
+        waiting for them are cancelled; their payments wait in the import
+        to be matched again or by hand."""
+        for record in self.filtered("matching"):
+            jobs = record.sudo().queue_job_ids
+            if jobs.filtered(
+                lambda job: job.state in ("pending", "enqueued", "started")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Batches of import %(name)s are still waiting or running: "
+                        "wait for them to finish, then stop the failed ones.",
+                        name=record.name,
+                    )
+                )
+            jobs.filtered(
+                lambda job: job.state in ("failed", "wait_dependencies")
+            ).button_cancelled()
+            record.line_ids.filtered("match_pending").with_context(**QUIET).write(
+                {"match_pending": False}
+            )
+            record.matching = False
+            record.message_post(
+                body=self.env._("Failed background batches stopped.")
+                + " "
+                + record._summary()
+            )
+        return True
+
+    def _job_store_values(self, job):
+        """queue_job hook: link the job to its import."""
+        return {"property_payment_import_id": self.id}
+
+    def action_view_jobs(self):
+        """The import's background batches (queue_job jobs); a failed one is
+        retried from there with queue_job's Requeue button."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "queue_job.action_queue_job"
+        )
+        action["domain"] = [("property_payment_import_id", "=", self.id)]
+        action["context"] = {"search_default_failed": bool(self.job_failed_count)}
+        return action
 
     def _summary(self):
         self.ensure_one()

@@ -100,6 +100,11 @@ class PropertyPaymentImportLine(models.Model):
         ondelete="set null",
         index="btree_not_null",
     )
+    match_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Waits for a background batch of its import to be matched.",
+    )
     ignore_reason = fields.Char(tracking=True, copy=False)
     note = fields.Char(
         readonly=True,

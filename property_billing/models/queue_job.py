@@ -13,16 +13,23 @@ PHASES = [
 
 
 class QueueJob(models.Model):
-    """A background batch of a billing run is a queue_job job: the run finds
-    its jobs (progress, failures, requeue) through this link, which
-    ``property.billing.run._job_store_values`` fills when the job is
-    stored."""
+    """A background batch of a billing run or of a payment file import is a
+    queue_job job: the run (or import) finds its jobs (progress, failures,
+    requeue) through its link, which its ``_job_store_values`` fills when
+    the job is stored."""
 
     _inherit = "queue.job"
 
     property_billing_run_id = fields.Many2one(
         "property.billing.run",
         string="Billing Run",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+    )
+    property_payment_import_id = fields.Many2one(
+        "property.payment.import",
+        string="Payment Import",
         readonly=True,
         index="btree_not_null",
         ondelete="cascade",

@@ -12,6 +12,8 @@ from . import test_invoice_selfcheck
 from . import test_late_fees
 from . import test_meters
 from . import test_payment_import
+from . import test_payment_import_jobs
+from . import test_payment_import_concurrency
 from . import test_portal_billing
 from . import test_receipt_amounts
 from . import test_shared_costs

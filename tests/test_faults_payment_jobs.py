@@ -1,0 +1,238 @@
+"""A payment file matched in background batches survives the worker of a
+batch killed while it reconciles, and the whole server crashed and started
+again (issue 16, "Faults"): queue_job's runner requeues the dead batch,
+which matches only the payments it has not processed; every invoice is
+paid exactly once, nothing is lost, the import closes by itself.
+
+Real processes, as production runs them (tests/odoo_processes.py, as
+tests/test_faults_billing.py): an Odoo server with prefork workers and
+queue_job's runner, on a copy of a scratch database where
+``property_billing`` is installed."""
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from odoo_processes import (
+    Database,
+    OdooServer,
+    billing_template,
+    require_odoo,
+    wait_until,
+)
+
+PAYMENTS = 90
+BATCH = 30
+IMPORT_TIMEOUT = 240
+CATCH_TIMEOUT = 180
+CHANNELS = "root:2,root.property_billing:2"
+
+# Run in the database by a separate Python (argv: payments, batch size, then
+# Odoo's options): PAYMENTS posted invoices of as many customers and the
+# import of a bank file paying each by its number, above the synchronous
+# limit; the administrator is made a billing manager (the test imports the
+# file through RPC as him).  Prints the ids as JSON.
+SETUP = """
+import base64, json, sys
+from datetime import date
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+
+payments, batch = int(sys.argv[1]), int(sys.argv[2])
+odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
+registry = Registry(odoo.tools.config["db_name"])
+with registry.cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env.ref("base.user_admin").groups_id = [
+        Command.link(env.ref("property_billing.group_property_billing_manager").id)
+    ]
+    param = env["ir.config_parameter"]
+    param.set_param("property_billing.payment_sync_limit", 1)
+    param.set_param("property_billing.payment_batch_size", batch)
+    product = env["product.product"].create(
+        {"name": "PJ fee", "type": "service", "taxes_id": [Command.clear()]}
+    )
+    partners = env["res.partner"].create(
+        [{"name": f"PJ Payer {i:03d}"} for i in range(payments)]
+    )
+    moves = env["account.move"].create(
+        [{"move_type": "out_invoice", "partner_id": p.id,
+          "invoice_date": date(2026, 3, 1),
+          "invoice_line_ids": [Command.create(
+              {"product_id": product.id, "price_unit": 100.0 + i,
+               "tax_ids": [Command.clear()]})]}
+         for i, p in enumerate(partners)]
+    )
+    moves.action_post()
+    journal = env["account.journal"].create(
+        {"name": "PJ Bank", "type": "bank", "code": "PJB"}
+    )
+    rows = ["date,amount,payer,memo,transaction id"] + [
+        f"2026-03-05,{m.amount_total:.2f},{m.partner_id.name},Fee {m.name},PJ{i:05d}"
+        for i, m in enumerate(moves)
+    ]
+    record = env["property.payment.import"].create(
+        {"journal_id": journal.id, "filename": "bank.csv",
+         "file": base64.b64encode(("\\n".join(rows) + "\\n").encode())}
+    )
+    print(json.dumps({"import": record.id, "journal": journal.id,
+                      "moves": moves.ids}))
+"""
+
+# a batch of the import caught reconciling: ``(uuid, id, worker_pid)`` of
+# one of its started batches when every one of them is reconciling -- as
+# many job transactions (holding their queue_job_lock row) hold a write lock
+# on account_partial_reconcile (as tests/test_faults_billing.py does)
+BATCH_RECONCILING = """
+WITH started AS (
+    SELECT uuid, id, worker_pid FROM queue_job
+     WHERE state = 'started' AND property_payment_import_id = %s
+       AND method_name = '_job_match_batch' AND worker_pid IS NOT NULL
+), reconciling AS (
+    SELECT DISTINCT job_lock.pid
+      FROM pg_locks job_lock
+      JOIN pg_locks rec_lock ON rec_lock.pid = job_lock.pid
+     WHERE job_lock.database = (
+               SELECT oid FROM pg_database WHERE datname = current_database())
+       AND rec_lock.database = job_lock.database
+       AND job_lock.relation = 'queue_job_lock'::regclass AND job_lock.granted
+       AND rec_lock.relation = 'account_partial_reconcile'::regclass
+       AND rec_lock.granted AND rec_lock.mode = 'RowExclusiveLock'
+)
+SELECT uuid, id, worker_pid FROM started
+ WHERE (SELECT count(*) FROM reconciling) >= (SELECT count(*) FROM started)
+ ORDER BY id LIMIT 1
+"""
+# the job's lock row is free: no transaction is running the job any more
+JOB_UNLOCKED = """
+SELECT 1 FROM queue_job_lock WHERE queue_job_id = %s
+   FOR NO KEY UPDATE SKIP LOCKED
+"""
+
+
+class TestPaymentImportSurvivesFaults(unittest.TestCase):
+    PREFIX = "test_faults_pay"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.odoo = require_odoo(cls)
+        cls.template = billing_template(cls.odoo)
+        cls.tmp = Path(tempfile.mkdtemp(prefix="property_faults_pay_"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+
+    def _server(self, db, name):
+        server = OdooServer(self.odoo, db, self.tmp / f"{name}.log", channels=CHANNELS)
+        self.addCleanup(server.stop)
+        return server.start()
+
+    def _jobs(self, db, import_id):
+        return db.query(
+            "SELECT method_name, state, retry, exc_name FROM queue_job"
+            " WHERE property_payment_import_id = %s ORDER BY id",
+            [import_id],
+        )
+
+    def test_batch_worker_killed_then_server_restarted(self):
+        db = Database.scratch(self.PREFIX, self.tmp / "data")
+        db.create(template=self.template)
+        self.addCleanup(db.drop)
+        data = db.run_script(SETUP, PAYMENTS, BATCH)
+        import_id = data["import"]
+        server = self._server(db, "server-0")
+        # the Import button: the lines stored, the batches queued
+        server.rpc("property.payment.import", "action_import", [import_id])
+        [[state]] = db.query(
+            "SELECT state FROM property_payment_import WHERE id = %s", [import_id]
+        )
+        self.assertEqual(state, "matching")
+
+        job_uuid, job_id, worker_pid = wait_until(
+            lambda: db.query(BATCH_RECONCILING, [import_id]),
+            CATCH_TIMEOUT,
+            0.05,
+            lambda: server.log_tail("no batch caught reconciling"),
+        )[0]
+        os.kill(worker_pid, signal.SIGKILL)
+        # the worker's death alone ends its transaction
+        wait_until(
+            lambda: db.query(JOB_UNLOCKED, [job_id]),
+            30,
+            0.2,
+            "the killed worker's transaction still holds the job",
+        )
+        server.kill()
+        # queue_job's runner requeues, when it starts, the dead jobs
+        # enqueued more than 10 seconds ago
+        wait_until(
+            lambda: db.query(
+                """SELECT coalesce(max(date_enqueued) <
+                            now() AT TIME ZONE 'utc' - INTERVAL '11 sec', true)
+                     FROM queue_job WHERE state IN ('enqueued', 'started')"""
+            )[0][0],
+            30,
+            0.5,
+        )
+        server = self._server(db, "server-1")
+        started = time.monotonic()
+
+        def closed():
+            jobs = self._jobs(db, import_id)
+            self.assertNotIn("failed", [job[1] for job in jobs], jobs)
+            return db.query(
+                "SELECT 1 FROM property_payment_import WHERE id = %s"
+                " AND state <> 'matching'",
+                [import_id],
+            )
+
+        wait_until(
+            closed,
+            IMPORT_TIMEOUT,
+            1,
+            lambda: server.log_tail(f"not closed; jobs {self._jobs(db, import_id)}"),
+        )
+        print(f"payment import closed {time.monotonic() - started:.0f}s after restart")
+
+        jobs = self._jobs(db, import_id)
+        self.assertEqual({job[1] for job in jobs}, {"done"}, jobs)
+        [[state, retry]] = db.query(
+            "SELECT state, retry FROM queue_job WHERE uuid = %s", [job_uuid]
+        )
+        self.assertEqual(state, "done")
+        self.assertGreaterEqual(retry, 2, "the killed batch was not run again")
+        [[state, match_total]] = db.query(
+            "SELECT state, match_total FROM property_payment_import WHERE id = %s",
+            [import_id],
+        )
+        self.assertEqual((state, match_total), ("done", PAYMENTS))
+        lines = db.query(
+            "SELECT state, match_pending, count(*) FROM property_payment_import_line"
+            " WHERE import_id = %s GROUP BY state, match_pending",
+            [import_id],
+        )
+        self.assertEqual(lines, [("reconciled", False, PAYMENTS)])
+        # every invoice paid once, by one payment of its amount
+        [[payments, paid_moves, residual]] = db.query(
+            """SELECT (SELECT count(*) FROM account_payment
+                        WHERE journal_id = %s AND state <> 'canceled'),
+                      count(*) FILTER (WHERE payment_state IN ('paid', 'in_payment')),
+                      sum(amount_residual)
+                 FROM account_move WHERE id = ANY(%s)""",
+            [data["journal"], data["moves"]],
+        )
+        self.assertEqual(
+            (payments, paid_moves, float(residual)), (PAYMENTS,) * 2 + (0.0,)
+        )
+        [[closing]] = db.query(
+            "SELECT count(*) FROM mail_message WHERE model = 'property.payment.import'"
+            " AND res_id = %s AND body::text LIKE %s",
+            [import_id, f"%{PAYMENTS} payments imported%"],
+        )
+        self.assertEqual(closing, 1, "the import closed once")
+        log = server.log.read_text(encoding="utf-8", errors="replace")
+        self.assertNotIn("Traceback", log, server.log_tail("a traceback"))
