@@ -31,6 +31,24 @@ record cache after each batch.  Same data, same machine, load ~10-13,
   24,000 opening invoices posted (22 ms of CPU per invoice).
 - full size, dry run only: 561 s under load ~12, peak RSS 560 MB.  The
   full-size apply (120,000 invoices) was not re-measured.
+
+Fifth session, ``--server`` (the apply as production runs it: odoo-bin
+--workers=3, queue_job's runner with channels root:2, production's limits
+600 s CPU / 1200 s real / 2 GiB per request; same data), full size (10,000
+units, 10,000 archives, 120,000 arrears lines, 3.7 MB): dry run 18.3 s in
+one request; apply 1,334 s wall (22 min) from the button to "Applied",
+1,258 s of the Odoo server's CPU (PostgreSQL's not counted): the file job
+64.5 s (units, archives, deposits; 31,405 queries), then 300 batches of
+400 opening invoices, 4.5-8.5 s each, two at a time, and the close;
+largest worker 508 MB; 120,000 opening invoices posted.  Two shared cores,
+other tests running part of the time (load 2-3).  Before (one job for the
+whole file) a large file could not be applied in production: 2,000 units
+took 1,562 s in one process (fourth session), past limit_time_real
+(1,200 s), and the job's progress writes on the import's row made its last
+write fail to serialize (retried for ever; found by this mode).
+
+    cd /tmp && python3 -u benchmarks/golive/bench_golive.py -d DB \\
+        --addons-path=... --units 10000 --server
 """
 
 import argparse
