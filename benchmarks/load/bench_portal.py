@@ -470,7 +470,7 @@ def start_server(args, odoo, base, profile=False):
         if server.poll() is not None:
             sys.exit(f"the server stopped, see {args.out / 'server.log'}")
         try:
-            if requests.get(f"{args.url}/web/health", timeout=5).ok:
+            if requests.get(f"{args.server_url}/web/health", timeout=5).ok:
                 return server
         except requests.RequestException:
             pass
@@ -521,7 +521,7 @@ http {{
         if proxy.poll() is not None:
             sys.exit(f"nginx stopped, see {folder / 'error.log'}")
         try:
-            if requests.get(f"{args.server_url}/web/health", timeout=5).ok:
+            if requests.get(f"{args.url}/web/health", timeout=5).ok:
                 return proxy
         except requests.RequestException:
             pass
