@@ -455,8 +455,12 @@ def start_server(args, odoo, base, profile=False):
     else:
         command.append(f"--log-level={args.server_log_level}")
     print(f"==> server: {' '.join(command[1:])}", flush=True)
+    env = dict(os.environ)
+    if args.proxy and not profile:
+        env["ODOO_HTTP_SOCKET_TIMEOUT"] = prod_socket_timeout()
     server = subprocess.Popen(  # noqa: S603
         command,
+        env=env,
         cwd=tempfile.gettempdir(),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -477,6 +481,12 @@ def start_server(args, odoo, base, profile=False):
         time.sleep(1)
     stop_server(server)
     sys.exit("the server did not answer within 180 s")
+
+
+def prod_socket_timeout():
+    """The workers' socket timeout of the prod profile (docker-compose.yml)."""
+    compose = (REPO / "docker-compose.yml").read_text()
+    return re.search(r'ODOO_HTTP_SOCKET_TIMEOUT: "(\d+)"', compose).group(1)
 
 
 def start_proxy(args):
