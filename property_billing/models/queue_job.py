@@ -42,12 +42,13 @@ class QueueJob(models.Model):
     def _property_release_waiting(self):
         """Queue the jobs still waiting for parents that are all done.
 
-        queue_job queues a job's dependents in a last step after the job's commit; if the
-        worker dies or loses its database right then, or the step meets
-        too many concurrent batches, the closing job (of a billing run, a
-        payment import, a go-live import) waits for ever and its record with
-        it.  Queued from here (scheduled every few minutes), with
-        queue_job's own query, which checks every parent is done."""
+        queue_job queues a job's dependents in a last step after the job's
+        commit; if the worker dies or loses its database right then, or the
+        step meets too many concurrent batches, the closing job (of a
+        billing run, a payment import, a go-live import) waits for ever and
+        its record with it.  Queued from here (scheduled every few
+        minutes), with queue_job's own query, which checks every parent is
+        done."""
         released = 0
         for waiting in self.sudo().search([("state", "=", WAIT_DEPENDENCIES)]):
             parents = (waiting.dependencies or {}).get("depends_on") or []

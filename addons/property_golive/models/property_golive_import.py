@@ -61,7 +61,7 @@ def write_progress(registry, import_id, progress, step):
                 [progress, step, import_id],
             )
     except psycopg2.errors.SerializationFailure:
-        pass
+        _logger.debug("go-live import %s: progress met a parallel write", import_id)
 
 
 class PropertyGoliveProgress(models.Model):
