@@ -68,6 +68,8 @@ EXTENSIONS = {
         ".docx",
     ),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    # AutoCAD drawings: decoration plans as designers send them
+    "image/vnd.dwg": (".dwg",),
 }
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 # kind of upload -> the types it takes
@@ -87,6 +89,8 @@ _OOXML_FOLDERS = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# a DWG file begins with its format's version: AC1012 (R13) to AC1032 (2018+)
+_DWG_SIGNATURE = re.compile(rb"AC10[0-9]{2}")
 # what Windows cannot store in a name (and a shell reads as a command)
 _RESERVED_CHARACTERS = re.compile(r'[<>:"|?*]')
 
@@ -171,6 +175,8 @@ def sniff_mimetype(data):
             return _IMAGE_FORMATS[fmt]
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
+    if _DWG_SIGNATURE.fullmatch(data[:6]):
+        return "image/vnd.dwg"
     return None
 
 
@@ -208,8 +214,8 @@ def _not_of_kind(env, name, kind):
             "The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).", name=name
         )
     return env._(
-        "The file %(name)s is not a photo, a PDF, or a Word or Excel document "
-        "(.docx, .xlsx).",
+        "The file %(name)s is not a photo, a PDF, a Word or Excel document "
+        "(.docx, .xlsx) or an AutoCAD drawing (.dwg).",
         name=name,
     )
 

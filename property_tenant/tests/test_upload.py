@@ -64,7 +64,10 @@ class TestUpload(TransactionCase):
         self.assertEqual(sniff_mimetype(samples.PDF), "application/pdf")
         self.assertIn("wordprocessingml", sniff_mimetype(samples.ooxml("word/")))
         self.assertIn("spreadsheetml", sniff_mimetype(samples.ooxml("xl/")))
+        self.assertEqual(sniff_mimetype(samples.DWG), "image/vnd.dwg")
         for data in (
+            b"AC1O32 not a drawing",
+            b"AC99 plain text",
             samples.HTML,
             samples.SVG,
             samples.ooxml(macros=True),
@@ -95,6 +98,10 @@ class TestUpload(TransactionCase):
         self.assertEqual(upload.mimetype, "application/pdf")
         upload = self._check("quote.docx", samples.ooxml(), "document")
         self.assertEqual(upload.name, "quote.docx")
+        upload = self._check("二层平面图.DWG", samples.DWG, "document")
+        self.assertEqual(
+            (upload.name, upload.mimetype), ("二层平面图.DWG", "image/vnd.dwg")
+        )
         # a name without extension gets the one of its content
         self.assertEqual(self._check("IMG_0001", samples.image()).name, "IMG_0001.png")
         self.assertEqual(
@@ -108,6 +115,7 @@ class TestUpload(TransactionCase):
             ("photo.jpg", samples.SVG),
             ("drawing.svg", samples.SVG),
             ("plan.pdf", samples.PDF),
+            ("plan.dwg", samples.DWG),
             ("virus.png", b"MZ\x90\x00 not a photo"),
         ):
             with self.subTest(name=name, data=data[:10]):
@@ -121,6 +129,8 @@ class TestUpload(TransactionCase):
                 self.assertIn(
                     "is not a photo, a PDF", self._refused(name, data, "document")
                 )
+        message = self._refused("plan.pdf", samples.DWG, "document")
+        self.assertIn("its content is a DWG file", message)
         message = self._refused("photo.pdf", samples.image(), "document")
         self.assertIn("is not what its name says", message)
         self.assertIn("PNG", message)

@@ -49,6 +49,8 @@ SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
     b"<script>alert(1)</script></svg>"
 )
+# the head of an AutoCAD 2018 drawing (format version, then its header)
+DWG = b"AC1032\x00\x00\x00\x00\x00\x00\x00\x03" + b"\x00" * 40
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 # a PNG cut after its header: not an image any reader can show
 TRUNCATED_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00"
