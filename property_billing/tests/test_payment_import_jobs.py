@@ -15,6 +15,7 @@ from odoo.tests import common as odoo_common
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.property_billing.controllers import queue_job as job_controller
+from odoo.addons.property_tenant.tests.flow_graph import FlowGraphMixin, never_ending
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
@@ -30,7 +31,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
 
 @tagged("-at_install", "post_install")
-class TestPaymentImportJobs(PropertyBillingCase):
+class TestPaymentImportJobs(FlowGraphMixin, PropertyBillingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -281,6 +282,86 @@ class TestPaymentImportJobs(PropertyBillingCase):
         self._perform(again.filtered(lambda job: job.state == "pending"))
         self._perform(again.filtered(lambda job: job.state == "pending"))
         self._assert_paid_once(record)
+
+    # ------------------------------------------------------------------
+    # The import's flow, background branch included
+    # ------------------------------------------------------------------
+    def _flow_extra_moves(self, record):
+        """Besides the import's buttons: its background batches run (all,
+        or one failing as the runner fails it), and the payments left to
+        match ignored with their reason (the lines' wizard)."""
+        moves = []
+        jobs = record.sudo().queue_job_ids
+
+        def pending():
+            return jobs.filtered(lambda job: job.state == "pending")
+
+        if record.state == "matching":
+
+            def run_batches():
+                for _round in range(5):
+                    if not pending():
+                        break
+                    self._perform(pending())
+
+            moves.append(("Background batches", run_batches))
+            # the file's first batch (two payments: three left once stopped)
+            batch = (
+                pending()
+                .filtered(lambda job: job.method_name == "_job_match_batch")
+                .sorted(lambda job: job.args[0][0])[:1]
+            )
+            if batch:
+
+                def batch_fails():
+                    failed = Job.load(self.env, batch.uuid)
+                    failed.set_failed(exc_info="Test: the batch failed")
+                    failed.store()
+                    run_batches()
+
+                moves.append(("A batch fails", batch_fails))
+        if record.state == "imported":
+
+            def ignore_the_rest():
+                lines = record.line_ids.filtered(
+                    lambda line: line.state in ("unmatched", "matched")
+                )
+                self.env["property.payment.ignore"].with_user(self.finance).create(
+                    {"line_ids": [Command.set(lines.ids)], "reason": "Not ours"}
+                ).action_confirm()
+
+            moves.append(("Ignore the rest", ignore_the_rest))
+        return moves
+
+    def _flow_situation(self, record):
+        # more payments left than the synchronous limit (2 here) go to
+        # batches again when matched again
+        return (record.state, bool(record.job_failed_count), record.to_match_count > 2)
+
+    def test_flow_graph(self):
+        """Every state of an import reached from a new one (a file above
+        the synchronous limit) reaches Done: its batches run, or one fails
+        and is stopped; the payments left are matched again or ignored."""
+        record = (
+            self.env["property.payment.import"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "journal_id": self.journal.id,
+                    "file": base64.b64encode(self._file().encode()),
+                    "filename": "payments.csv",
+                }
+            )
+        )
+        edges = self.flow_graph(record, (self.finance,))
+        self.assertIn(("draft", "Import and Match", "matching"), edges)
+        self.assertIn(("matching", "Background batches", "imported"), edges)
+        self.assertIn(("matching", "A batch fails", "matching"), edges)
+        self.assertIn(("matching", "Stop Failed Batches", "imported"), edges)
+        self.assertIn(("imported", "Match Again", "matching"), edges)
+        self.assertIn(("imported", "Match Again", "imported"), edges)
+        self.assertIn(("imported", "Ignore the rest", "done"), edges)
+        self.assertEqual(never_ending(edges, {"done"}, "draft"), set())
 
     def test_small_file_in_the_request(self):
         with trap_jobs() as trap:
