@@ -17,7 +17,7 @@ from odoo.addons.queue_job.delay import group
 
 from ..applier import GoliveApply
 from ..checker import GoliveCheck
-from ..sheets import SHEETS, sheet_title
+from ..sheets import SHEETS, SHEETS_BY_KEY, sheet_title
 from ..workbook import read_tables, report_content, template_content
 
 _logger = logging.getLogger(__name__)
@@ -188,11 +188,19 @@ class PropertyGoliveImport(models.Model):
         for record in self:
             row = rows.get(record.id)
             if record.state == "applied":
-                record.progress, record.progress_step = 100.0, "done"
+                record.progress, record.progress_step = 100.0, self.env._("Done")
             elif record.state == "applying" and row:
-                record.progress, record.progress_step = row.progress, row.step
+                record.progress = row.progress
+                record.progress_step = self._step_label(row.step)
             else:
                 record.progress, record.progress_step = 0.0, False
+
+    def _step_label(self, step):
+        """The step written by the jobs (a sheet's key) as the user reads it:
+        the sheet's name in the workbook."""
+        if step in SHEETS_BY_KEY:
+            return sheet_title(SHEETS_BY_KEY[step])
+        return self.env._("Done") if step == "done" else step
 
     def _compute_job_counts(self):
         counts = {record.id: [0, 0] for record in self}

@@ -368,10 +368,13 @@ class TestGoliveApply(GoliveCase):
             }
         )
         record.invalidate_recordset()
-        self.assertEqual((record.progress, record.progress_step), (40.0, "arrears"))
+        # the step as the workbook names its sheet
+        self.assertEqual(
+            (record.progress, record.progress_step), (40.0, "历史欠费 Arrears")
+        )
         self._run_jobs(record)
         self.assertEqual(record.state, "applied")
-        self.assertEqual((record.progress, record.progress_step), (100.0, "done"))
+        self.assertEqual((record.progress, record.progress_step), (100.0, "Done"))
 
     def test_closing_job_released_when_its_batches_are_done(self):
         """The batches end but queuing the closing job is lost (the worker
