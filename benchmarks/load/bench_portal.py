@@ -467,20 +467,28 @@ def start_server(args, odoo, base, profile=False):
         start_new_session=True,
     )
     server.log_file = log
-    import requests  # noqa: PLC0415
-
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server stopped, see {args.out / 'server.log'}")
-        try:
-            if requests.get(f"{args.server_url}/web/health", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(1)
+    if answers(args.server_url, server, 180):
+        return server
+    if server.poll() is not None:
+        sys.exit(f"the server stopped, see {args.out / 'server.log'}")
     stop_server(server)
     sys.exit("the server did not answer within 180 s")
+
+
+def answers(url, process, timeout):
+    """Whether ``url``'s /web/health answers within ``timeout`` seconds
+    (False at once if ``process`` stops)."""
+    import requests  # noqa: PLC0415
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{url}/web/health", timeout=5).ok:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    return False
 
 
 def prod_socket_timeout():
@@ -524,18 +532,10 @@ http {{
         command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
-    import requests  # noqa: PLC0415
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proxy.poll() is not None:
-            sys.exit(f"nginx stopped, see {folder / 'error.log'}")
-        try:
-            if requests.get(f"{args.url}/web/health", timeout=5).ok:
-                return proxy
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
+    if answers(args.url, proxy, 30):
+        return proxy
+    if proxy.poll() is not None:
+        sys.exit(f"nginx stopped, see {folder / 'error.log'}")
     proxy.kill()
     sys.exit("nginx did not answer within 30 s")
 
