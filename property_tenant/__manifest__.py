@@ -42,6 +42,9 @@
         "demo/property_spot_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "property_tenant/static/src/board_lines/*",
+        ],
         "web.assets_frontend": [
             "property_tenant/static/src/scss/portal_phone.scss",
         ],

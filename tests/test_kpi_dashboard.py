@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 from odoo.addons.property_management.kpi import (
     kpi_percent,
@@ -822,6 +822,34 @@ class TestDashboard(KpiWorldCase):
         self.assertEqual(
             self.env[answers["res_model"]].search_count(answers["domain"]), 3
         )
+        # the lines' buttons in the form run through one server action that
+        # finds the line by its dashboard and KPI (a new board's lines have
+        # no id when pressed: the form saves the board first)
+        server_action = self.env.ref(
+            "property_management.property_management_dashboard_line_action_open"
+        ).with_user(self.supervisor)
+
+        def press(button, code, board_id=board.id):
+            return server_action.with_context(
+                property_board_id=board_id,
+                property_board_code=code,
+                property_board_button=button,
+            ).run()
+
+        action = press("action_open_counted", "complaint_handling")
+        self.assertEqual(
+            self.env["property.ticket"].search(action["domain"]), self.complaints_closed
+        )
+        action = press("action_open_records", "satisfaction")
+        self.assertEqual(action["domain"], [("line_id", "=", board.line_ids[2].id)])
+        other = self._board()
+        action = press("action_view_trend", "collection_rate", board_id=other.id)
+        self.assertIn(("code", "=", "collection_rate"), action["domain"])
+        self.assertIn(("dashboard_id", "=", other.id), action["domain"])
+        with self.assertRaisesRegex(UserError, "does not belong to the board"):
+            press("unlink", "satisfaction")
+        with self.assertRaisesRegex(UserError, "no longer on the board"):
+            press("action_open_records", "satisfaction", board_id=0)
 
         # the trend is computed when asked for: three months of five KPIs;
         # then a new period recomputes it
@@ -923,12 +951,20 @@ class TestDashboard(KpiWorldCase):
     def test_access(self):
         board = self._board()
         self.assertTrue(board.line_ids)
-        # the menu opens the board of the first site, computed at once
+        # the menu opens a new board of the first site, computed with the
+        # form (one request, nothing written)
         Board = self.env["property.management.dashboard"].with_user(self.supervisor)
-        action = Board.action_open_dashboard()
-        opened = Board.browse(action["res_id"])
-        self.assertEqual(opened.date_from, date(2026, 4, 1))
-        self.assertEqual(len(opened.line_ids), 5)
+        self.assertEqual(
+            self.env.ref(
+                "property_management.property_management_dashboard_menu"
+            ).action,
+            self.env.ref("property_management.property_management_dashboard_action"),
+        )
+        before = Board.search_count([])
+        form = Form(Board)
+        self.assertEqual(form.date_from, date(2026, 4, 1))
+        self.assertEqual(len(form.line_ids), 5)
+        self.assertEqual(Board.search_count([]), before, "nothing written")
         with self.assertRaises(AccessError):
             self._board(user=self.agent)
         with self.assertRaises(AccessError):

@@ -947,10 +947,10 @@ class Staff:
                 ("open", "sla_response_overdue", "sla_resolution_overdue"),
             ),
             "morning meeting board": self._board_screen(
-                "property_helpdesk.property_morning_meeting_action_open"
+                "property_helpdesk.property_morning_meeting_action"
             ),
             "service-target dashboard": self._board_screen(
-                "property_management.property_management_dashboard_action_open"
+                "property_management.property_management_dashboard_action"
             ),
             BACKOFFICE_REFERENCE: self._list_screen(
                 "account.action_move_out_invoice_type", ()
@@ -1000,14 +1000,15 @@ class Staff:
         return ("list", model, spec, domain, context)
 
     def _board_screen(self, xmlid):
+        """A board opens as a new record: the web client asks ``onchange``
+        for its values (the lines computed with them), nothing is saved."""
         action = self.rpc("/web/action/load", {"action_id": xmlid})
-        opened = self.rpc(
-            "/web/action/run", {"action_id": action["id"], "context": self.context}
-        )
-        model = opened["res_model"]
-        view_id = next((v for v, kind in opened["views"] if kind == "form"), False)
+        model = action["res_model"]
+        view_id = next((v for v, kind in action["views"] if kind == "form"), False)
         arch, _search, models = self._views(model, view_id, "form")
-        return ("board", model, specification(arch, model, models), action["id"], None)
+        spec = specification(arch, model, models)
+        spec.setdefault("display_name", {})
+        return ("board", model, spec, None, None)
 
     def open_screen(self, screen):
         kind, model, spec, target, context = screen
@@ -1024,10 +1025,7 @@ class Staff:
                 context=dict(context, bin_size=True),
             )
             return
-        opened = self.rpc(
-            "/web/action/run", {"action_id": target, "context": self.context}
-        )
-        self.call(model, "web_read", [opened["res_id"]], specification=spec)
+        self.call(model, "onchange", [], {}, [], spec)
 
     def loop(self, deadline, once=False):
         screens = list(self.screens.items())

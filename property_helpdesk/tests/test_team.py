@@ -5,7 +5,8 @@ from datetime import date, datetime
 import openpyxl
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
 
 from odoo.addons.property_tenant.tests.spreadsheet_checks import (
     FORMULA_TEXT,
@@ -93,8 +94,9 @@ class TestTeamViews(PropertyHelpdeskCase):
     @freeze_time("2026-03-03 08:30:00")
     def test_boards_open_filled_for_the_users_site(self):
         """The menus open the morning meeting and the scorecards computed
-        for the user's own site and today: a saved record, nothing to press
-        or save first."""
+        for the user's own site and today: nothing to press first.  The
+        morning meeting opens as a new board whose lines come with the form
+        (one request, nothing written); saved when a button needs it."""
         other = self.env["property.site"].create({"name": "Other Plaza", "code": "TOT"})
         self.assertEqual(
             self.env["property.site"].with_user(self.supervisor)._default_for_user(),
@@ -106,25 +108,86 @@ class TestTeamViews(PropertyHelpdeskCase):
         praise = self._ticket("praise", received_at=datetime(2026, 3, 2, 2, 0))
         praise.praised_user_id = self.plumber
         praise.action_pass_on_praise()
-        for model, method in (
-            ("property.morning.meeting", "action_open_board"),
-            ("property.staff.scorecard", "action_open_scorecards"),
-        ):
-            with self.subTest(model=model):
-                action = getattr(self.env[model].with_user(self.supervisor), method)()
-                self.assertEqual(action["res_model"], model)
-                board = self.env[model].browse(action["res_id"])
-                self.assertTrue(board.exists())
-                self.assertEqual(board.site_id, self.site)
-                self.assertTrue(board.line_ids, "filled at once")
-        meeting = self.env["property.morning.meeting"].browse(
-            self.env["property.morning.meeting"]
-            .with_user(self.supervisor)
-            .action_open_board()["res_id"]
+        # the scorecards: a server action creates them filled
+        Scorecard = self.env["property.staff.scorecard"].with_user(self.supervisor)
+        action = Scorecard.action_open_scorecards()
+        self.assertEqual(action["res_model"], "property.staff.scorecard")
+        scorecard = Scorecard.browse(action["res_id"])
+        self.assertEqual(scorecard.site_id, self.site)
+        self.assertTrue(scorecard.line_ids, "filled at once")
+        # the morning meeting: the menu opens the form on a new board
+        menu = self.env.ref("property_helpdesk.property_morning_meeting_menu")
+        self.assertEqual(
+            menu.action,
+            self.env.ref("property_helpdesk.property_morning_meeting_action"),
         )
-        self.assertEqual(str(meeting.date), "2026-03-03")
+        self.assertFalse(menu.action.res_id)
+        Meeting = self.env["property.morning.meeting"].with_user(self.supervisor)
+        before = Meeting.search_count([])
+        form = Form(Meeting)
+        self.assertEqual(str(form.date), "2026-03-03")
+        self.assertEqual(form.site_id, self.site)
+        # the lines as the form holds them (values, no record yet)
+        shown = {
+            line["user_id"]: line["received_count"] for line in form.line_ids._records
+        }
+        self.assertEqual(shown[self.agent.id], 2, "the request and the praise")
+        self.assertEqual(Meeting.search_count([]), before, "nothing written")
+        # another day: the lines follow, still unsaved
+        form.date = date(2026, 3, 4)
+        self.assertNotIn(
+            self.agent.id,
+            [
+                line["user_id"]
+                for line in form.line_ids._records
+                if line["received_count"]
+            ],
+            "nothing registered on 3 March",
+        )
+        form.date = date(2026, 3, 3)
+        meeting = form.save()
+        self.assertEqual(meeting.display_name, "Morning Meeting 03/03/2026 Test Plaza")
         agent_line = meeting.line_ids.filtered(lambda line: line.user_id == self.agent)
-        self.assertEqual(agent_line.received_count, 2, "the request and the praise")
+        self.assertEqual(agent_line.received_count, 2, "computed again when saved")
+        self.assertEqual(len(meeting.line_ids), len(shown), "each person once")
+        # another day on the saved board computes it again
+        meeting.date = date(2026, 3, 4)
+        self.assertFalse(
+            meeting.line_ids.filtered(
+                lambda line: line.user_id == self.agent
+            ).received_count
+        )
+
+    @freeze_time("2026-03-03 08:30:00")
+    def test_morning_meeting_line_buttons(self):
+        """The lines' buttons run through one server action that finds the
+        line again by its board and person (a new board's lines have no id
+        when the button is pressed; the form saves the board first)."""
+        self._ticket(received_at=datetime(2026, 3, 2, 1, 0))
+        meeting = self.env["property.morning.meeting"].with_user(self.supervisor)
+        meeting = meeting.create({"site_id": self.site.id})
+        server_action = self.env.ref(
+            "property_helpdesk.property_morning_meeting_line_action_open"
+        ).with_user(self.supervisor)
+
+        def press(button, user):
+            return server_action.with_context(
+                property_board_id=meeting.id,
+                property_board_user_id=user.id,
+                property_board_button=button,
+            ).run()
+
+        action = press("action_open_items", self.agent)
+        self.assertEqual(action["res_model"], "property.ticket")
+        self.assertIn(("user_id", "=", self.agent.id), action["domain"])
+        self.assertIn(("site_id", "=", self.site.id), action["domain"])
+        action = press("action_open_defects", self.agent)
+        self.assertEqual(action["res_model"], "property.defect")
+        # a button that is not the board's, a person not on the board
+        with self.assertRaisesRegex(UserError, "does not belong to the board"):
+            press("unlink", self.agent)
+        with self.assertRaisesRegex(UserError, "no longer on the board"):
+            press("action_open_items", self.agent_2)
 
     def test_complaint_xlsx_export(self):
         ticket = self._ticket(

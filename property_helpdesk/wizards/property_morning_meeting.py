@@ -2,14 +2,21 @@ from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from ..models.property_ticket import OPEN_STATES
 
 
 class PropertyMorningMeeting(models.TransientModel):
     """The morning meeting board (晨会): per staff member, what they handled
-    yesterday and what is still open or overdue."""
+    yesterday and what is still open or overdue.
+
+    The menu opens it as a new record: its lines are computed with the
+    form (one request, nothing written); it is saved only when a button
+    needs it (Refresh, a line's button), and its lines are computed again
+    then and whenever the day or the site changes."""
 
     _name = "property.morning.meeting"
     _description = "Morning Meeting Board"
@@ -20,7 +27,15 @@ class PropertyMorningMeeting(models.TransientModel):
         default=lambda self: self.env["property.site"]._default_for_user(),
         help="Leave empty for every site.",
     )
-    line_ids = fields.One2many("property.morning.meeting.line", "meeting_id")
+    line_ids = fields.One2many(
+        "property.morning.meeting.line",
+        "meeting_id",
+        compute="_compute_line_ids",
+        store=True,
+        # computed as the user, not as superuser: the figures follow the
+        # user's access rights and companies
+        compute_sudo=False,
+    )
     duty_ids = fields.Many2many(
         "property.duty",
         string="On Duty",
@@ -39,24 +54,24 @@ class PropertyMorningMeeting(models.TransientModel):
                 ]
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        meetings = super().create(vals_list)
-        meetings._build_lines()
-        return meetings
+    @api.depends("date", "site_id")
+    def _compute_display_name(self):
+        for meeting in self:
+            meeting.display_name = self.env._(
+                "Morning Meeting %(date)s %(site)s",
+                date=format_date(self.env, meeting.date) if meeting.date else "",
+                site=meeting.site_id.name or "",
+            ).strip()
 
-    @api.model
-    def action_open_board(self):
-        """The menu's entry point: the board of the user's own site
-        and today, filled at once (a saved record, nothing to save)."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "property_helpdesk.property_morning_meeting_action"
-        )
-        action["res_id"] = self.create({}).id
-        return action
+    @api.depends("date", "site_id")
+    def _compute_line_ids(self):
+        for meeting in self:
+            meeting.line_ids = [Command.clear()] + [
+                Command.create(values) for values in meeting._line_values()
+            ]
 
     def action_refresh(self):
-        self._build_lines()
+        self._compute_line_ids()
         return True
 
     def _day_bounds(self):
@@ -135,27 +150,42 @@ class PropertyMorningMeeting(models.TransientModel):
             ),
         }
 
-    def _build_lines(self):
-        Line = self.env["property.morning.meeting.line"]
-        for meeting in self:
-            figures = meeting._line_figures()
-            user_ids = set()
-            for counts in figures.values():
-                user_ids.update(counts)
-            meeting.line_ids.unlink()
-            Line.create(
-                [
-                    {
-                        "meeting_id": meeting.id,
-                        "user_id": user_id,
-                        **{
-                            key: counts.get(user_id, 0)
-                            for key, counts in figures.items()
-                        },
-                    }
-                    for user_id in sorted(user_ids)
-                ]
+    def _line_values(self):
+        """The lines' values, in the lines' order (a new board shows them
+        as they come)."""
+        self.ensure_one()
+        if not self.date:
+            return []
+        figures = self._line_figures()
+        user_ids = set()
+        for counts in figures.values():
+            user_ids.update(counts)
+        lines = [
+            {
+                "user_id": user_id,
+                **{key: counts.get(user_id, 0) for key, counts in figures.items()},
+            }
+            for user_id in user_ids
+        ]
+        # the lines' _order: overdue, open, then the users' own order
+        rank = {
+            user_id: index
+            for index, user_id in enumerate(
+                self.env["res.users"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("id", "in", list(user_ids))])
+                .ids
             )
+        }
+        return sorted(
+            lines,
+            key=lambda line: (
+                -line["overdue_count"],
+                -line["open_count"],
+                rank[line["user_id"]],
+            ),
+        )
 
 
 class PropertyMorningMeetingLine(models.TransientModel):
@@ -179,6 +209,34 @@ class PropertyMorningMeetingLine(models.TransientModel):
         help="Construction defects this person follows that are past their "
         "repair date.",
     )
+
+    def _board_buttons(self):
+        """The lines' buttons the board's form runs through
+        :meth:`_open_from_board`."""
+        return ("action_open_items", "action_open_defects")
+
+    @api.model
+    def _open_from_board(self):
+        """A line's button, run by a server action from the board's form with
+        the board, the line's person and the button in the context.  A new
+        board's lines have no id: the form saves the board before it runs a
+        button, which computes the lines again, so the line is found again
+        by its board and its person."""
+        context = self.env.context
+        button = context.get("property_board_button")
+        if button not in self._board_buttons():
+            raise UserError(self.env._("This button does not belong to the board."))
+        meeting = self.env["property.morning.meeting"].search(
+            [("id", "=", context.get("property_board_id") or 0)]
+        )
+        line = meeting.line_ids.filtered(
+            lambda line: line.user_id.id == context.get("property_board_user_id")
+        )[:1]
+        if not line:
+            raise UserError(
+                self.env._("This person is no longer on the board: refresh the board.")
+            )
+        return getattr(line, button)()
 
     def action_open_defects(self):
         self.ensure_one()

@@ -1,6 +1,6 @@
 import io
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.property_tenant.spreadsheet import download_action, new_workbook
@@ -13,7 +13,8 @@ KPI_STATUSES = [
     ("not_met", "Not Met"),
     ("none", "Nothing to Measure"),
 ]
-# Changing one of these recomputes the board (and a trend shown).
+# Changing one of these recomputes the board (and a trend shown, and drops
+# the xlsx made before).
 BOARD_INPUTS = {"site_id", "period", "date"}
 MAX_TREND_PERIODS = 36
 
@@ -29,7 +30,11 @@ class PropertyManagementDashboard(models.TransientModel):
     """The service-target dashboard (服务目标, R-KPI): the five KPIs of a
     site for a month, quarter or year against the seed's targets, the
     records behind each figure, their trend over the periods before, and
-    the xlsx KPI report."""
+    the xlsx KPI report.
+
+    The menu opens it as a new record: the KPIs are computed with the form
+    (one request, nothing written); it is saved only when a button needs it,
+    and computed again then and whenever the site or the period changes."""
 
     _name = "property.management.dashboard"
     _description = "Service Target Dashboard"
@@ -54,11 +59,27 @@ class PropertyManagementDashboard(models.TransientModel):
         default=12,
         help="How many periods, up to the one reported on, the trend shows.",
     )
-    date_from = fields.Date(string="From", readonly=True)
-    date_to = fields.Date(string="To", readonly=True)
-    period_name = fields.Char(string="Reported Period", readonly=True)
+    date_from = fields.Date(
+        string="From", compute="_compute_board", store=True, compute_sudo=False
+    )
+    date_to = fields.Date(
+        string="To", compute="_compute_board", store=True, compute_sudo=False
+    )
+    period_name = fields.Char(
+        string="Reported Period",
+        compute="_compute_board",
+        store=True,
+        compute_sudo=False,
+    )
     line_ids = fields.One2many(
-        "property.management.dashboard.line", "dashboard_id", string="Service Targets"
+        "property.management.dashboard.line",
+        "dashboard_id",
+        string="Service Targets",
+        compute="_compute_board",
+        store=True,
+        # computed as the user, not as superuser: the figures follow the
+        # user's access rights and companies
+        compute_sudo=False,
     )
     trend_ids = fields.One2many(
         "property.management.dashboard.trend", "dashboard_id", string="Trend Points"
@@ -69,8 +90,15 @@ class PropertyManagementDashboard(models.TransientModel):
         help="The trend is computed when asked for (Compute Trend, Trend "
         "Chart, Export xlsx), then kept up to date with the board.",
     )
-    met_count = fields.Integer(string="Targets Met", readonly=True)
-    measured_count = fields.Integer(string="Targets Measured", readonly=True)
+    met_count = fields.Integer(
+        string="Targets Met", compute="_compute_board", store=True, compute_sudo=False
+    )
+    measured_count = fields.Integer(
+        string="Targets Measured",
+        compute="_compute_board",
+        store=True,
+        compute_sudo=False,
+    )
     file = fields.Binary(string="KPI Report", readonly=True, attachment=False)
     filename = fields.Char(readonly=True)
 
@@ -95,35 +123,19 @@ class PropertyManagementDashboard(models.TransientModel):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        boards = super().create(vals_list)
-        boards._build()
-        return boards
-
     def write(self, vals):
-        result = super().write(vals)
         if BOARD_INPUTS & set(vals):
-            self._build()
-        elif "trend_count" in vals:
+            vals = {**vals, "file": False, "filename": False}
+        result = super().write(vals)
+        if (BOARD_INPUTS | {"trend_count"}) & set(vals):
+            # a trend shown follows the board
             self.filtered("trend_done")._build_trend()
         return result
 
-    @api.model
-    def action_open_dashboard(self):
-        """The dashboard of the first site for the current month, computed
-        at once (the menu's entry point); without a site yet, an empty
-        form to choose one."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "property_management.property_management_dashboard_action"
-        )
-        defaults = self.default_get(["site_id"])
-        if defaults.get("site_id"):
-            action["res_id"] = self.create({}).id
-        return action
-
     def action_refresh(self):
-        self._build()
+        self._compute_board()
+        self.write({"file": False, "filename": False})
+        self.filtered("trend_done")._build_trend()
         return True
 
     # ------------------------------------------------------------------
@@ -175,33 +187,42 @@ class PropertyManagementDashboard(models.TransientModel):
             whole=whole,
         )
 
-    def _build(self):
-        """(Re)compute the KPIs of the period; a trend already shown is
-        recomputed for the new period too."""
+    @api.depends("site_id", "period", "date")
+    def _compute_board(self):
+        """The KPIs of the period (the board's lines, with the records behind
+        each figure) and the period's bounds and name."""
         Kpi = self.env["property.management.kpi"]
+        Source = self.env["property.management.dashboard.source"]
         for board in self:
+            if not (board.site_id and board.period and board.date):
+                board.update(
+                    {
+                        "line_ids": [Command.clear()],
+                        "date_from": False,
+                        "date_to": False,
+                        "period_name": False,
+                        "met_count": 0,
+                        "measured_count": 0,
+                    }
+                )
+                continue
             start, end = period_bounds(board.period, board.date)
             kpis = Kpi.compute(board.site_id.ids, start, end)
-            board.line_ids.unlink()
-            self.env["property.management.dashboard.line"].create(
-                [
-                    {
-                        "dashboard_id": board.id,
-                        **self._line_values(kpi, sequence),
-                        "source_ids": [
-                            fields.Command.create(
-                                self.env[
-                                    "property.management.dashboard.source"
-                                ]._source_values(source)
-                            )
-                            for source in kpi["sources"]
-                        ],
-                    }
-                    for sequence, kpi in enumerate(kpis, 1)
-                ]
-            )
-            board.write(
+            board.update(
                 {
+                    "line_ids": [Command.clear()]
+                    + [
+                        Command.create(
+                            {
+                                **self._line_values(kpi, sequence),
+                                "source_ids": [
+                                    Command.create(Source._source_values(source))
+                                    for source in kpi["sources"]
+                                ],
+                            }
+                        )
+                        for sequence, kpi in enumerate(kpis, 1)
+                    ],
                     "date_from": start,
                     "date_to": end,
                     "period_name": period_label(board.period, start),
@@ -209,11 +230,8 @@ class PropertyManagementDashboard(models.TransientModel):
                         kpi["value"] is not None and kpi["met"] for kpi in kpis
                     ),
                     "measured_count": sum(kpi["value"] is not None for kpi in kpis),
-                    "file": False,
-                    "filename": False,
                 }
             )
-        self.filtered("trend_done")._build_trend()
 
     def _build_trend(self):
         """(Re)compute the trend: the KPIs of the ``trend_count`` periods up

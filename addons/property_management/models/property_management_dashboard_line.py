@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .property_management_dashboard import KPI_STATUSES
 
@@ -61,6 +62,33 @@ class PropertyManagementDashboardLine(models.TransientModel):
             "target": "new",
             "context": {"create": False},
         }
+
+    @api.model
+    def _open_from_board(self):
+        """A line's button, run by a server action from the dashboard's form
+        with the dashboard, the line's KPI and the button in the context.  A
+        new dashboard's lines have no id: the form saves the dashboard before
+        it runs a button, which computes the lines again, so the line is
+        found again by its dashboard and its KPI."""
+        context = self.env.context
+        button = context.get("property_board_button")
+        if button not in (
+            "action_open_records",
+            "action_open_counted",
+            "action_view_trend",
+        ):
+            raise UserError(self.env._("This button does not belong to the board."))
+        board = self.env["property.management.dashboard"].search(
+            [("id", "=", context.get("property_board_id") or 0)]
+        )
+        line = board.line_ids.filtered(
+            lambda line: line.code == context.get("property_board_code")
+        )[:1]
+        if not line:
+            raise UserError(
+                self.env._("This KPI is no longer on the board: refresh the board.")
+            )
+        return getattr(line, button)()
 
     def action_open_records(self):
         """The records the figure is measured on (its denominator)."""

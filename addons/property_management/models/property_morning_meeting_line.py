@@ -32,6 +32,13 @@ class PropertyMorningMeetingLine(models.TransientModel):
     )
     collection_task_overdue_count = fields.Integer(string="Overdue Collection Tasks")
 
+    def _board_buttons(self):
+        return (
+            *super()._board_buttons(),
+            "action_open_slips",
+            "action_open_collection_tasks",
+        )
+
     def action_open_slips(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
