@@ -39,10 +39,15 @@ RUN set -eux; \
 
 # --ignore-installed: pip never tries to remove a Debian-packaged dependency
 # (no RECORD file); ours go to /usr/local, ahead of Ubuntu's on sys.path.
+# The constraint keeps the Pillow Odoo runs with (Ubuntu's): pillow-heif asks
+# only Pillow>=9.2, and pip would lay the newest over it.
 COPY requirements.txt requirements-test.txt requirements-oca.txt /opt/property/
 RUN set -eux; \
+    python3 -c "import PIL; print('Pillow==' + PIL.__version__)" >/tmp/pillow.txt; \
     pip3 install --no-cache-dir --break-system-packages --ignore-installed \
+        -c /tmp/pillow.txt \
         -r /opt/property/requirements.txt -r /opt/property/requirements-test.txt; \
+    rm /tmp/pillow.txt; \
     pip3 install --no-cache-dir --break-system-packages --no-deps \
         -r /opt/property/requirements-oca.txt; \
     cd /tmp && python3 -c "import odoo.release as r; assert r.serie == '18.0', r.serie"; \

@@ -16,6 +16,12 @@ hand), which refuses, with a message in the visitor's language,
   (``property_tenant.upload_max_megapixels``): Pillow's decompression-bomb
   guard is on and its warning is a refusal, not a log line;
 
+converts a HEIC/HEIF photo (what an iPhone takes; Safari sends the file as
+it is when the tenant picks it from the library) to JPEG, which every
+browser shows: upright, ``<name>.jpg``, its colour profile kept, its other
+metadata (camera, place) not.  The reader is the ``pillow-heif`` package;
+without it a HEIC photo is refused with a message saying so;
+
 and cleans the file name (:func:`sanitize_filename`): no folders, no
 control or bidirectional characters (a right-to-left override makes
 ``photo\u202egpj.exe`` read as ``photoexe.jpg``), no leading dots, no
@@ -35,10 +41,16 @@ from collections import namedtuple
 
 from PIL import (
     Image,
+    ImageOps,
     WebPImagePlugin,  # noqa: F401  (see below)
 )
 
 from odoo.http import request
+
+try:
+    import pillow_heif
+except ImportError:  # HEIC photos are refused, saying so (see _check_image)
+    pillow_heif = None
 
 # the defaults of the settings
 DEFAULT_MAX_FILES = 10
@@ -54,7 +66,14 @@ if Image.MAX_IMAGE_PIXELS is None:
     Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_MEGAPIXELS * 1_000_000
 
 # Odoo loads only Pillow's basic plugins (odoo.tools.image); the portal
-# takes WebP photos, so their reader is registered by the import above.
+# takes WebP photos, so their reader is registered by the import above, and
+# HEIC photos, read by pillow-heif's plugin once registered here.
+if pillow_heif is not None:
+    pillow_heif.register_heif_opener()
+
+HEIC = "image/heic"
+# what a HEIC photo becomes: a JPEG of this quality
+HEIC_JPEG_QUALITY = 85
 
 # mimetype -> the extensions a file of that type may have (the first one is
 # given to a file without extension)
@@ -63,6 +82,8 @@ EXTENSIONS = {
     "image/png": (".png",),
     "image/gif": (".gif",),
     "image/webp": (".webp",),
+    # HEIC and HEIF photos, converted to JPEG (see check_upload)
+    HEIC: (".heic", ".heif"),
     "application/pdf": (".pdf",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
         ".docx",
@@ -71,7 +92,7 @@ EXTENSIONS = {
     # AutoCAD drawings: decoration plans as designers send them
     "image/vnd.dwg": (".dwg",),
 }
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", HEIC)
 # kind of upload -> the types it takes
 KINDS = {
     "photo": PHOTO_TYPES,
@@ -84,6 +105,13 @@ _IMAGE_FORMATS = {
     "GIF": "image/gif",
     "WEBP": "image/webp",
 }
+if pillow_heif is not None:
+    _IMAGE_FORMATS["HEIF"] = HEIC
+# the brands of a HEIF file's ftyp box (at offset 4) that mean a HEVC
+# photo or sequence, or a HEIF image of any codec (mif1, msf1)
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+# the EXIF tag of the orientation
+_ORIENTATION = 0x0112
 # the first folder of an Office Open XML package -> its type
 _OOXML_FOLDERS = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -166,22 +194,39 @@ def sniff_mimetype(data):
             if any(name.startswith(folder) for name in names):
                 return mimetype
         return None
-    for fmt, signatures in (
-        ("JPEG", (b"\xff\xd8\xff",)),
-        ("PNG", (b"\x89PNG\r\n\x1a\n",)),
-        ("GIF", (b"GIF87a", b"GIF89a")),
-    ):
-        if data.startswith(signatures):
-            return _IMAGE_FORMATS[fmt]
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
     if _DWG_SIGNATURE.fullmatch(data[:6]):
         return "image/vnd.dwg"
+    return _sniff_photo(data)
+
+
+def _sniff_photo(data):
+    """The type of the photo ``data`` read from its first bytes, or None."""
+    for mimetype, signatures in (
+        ("image/jpeg", (b"\xff\xd8\xff",)),
+        ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+        ("image/gif", (b"GIF87a", b"GIF89a")),
+    ):
+        if data.startswith(signatures):
+            return mimetype
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    # ISO base media file: its first box is "ftyp", of the file's brand
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return HEIC
     return None
 
 
 def _check_image(env, name, data, mimetype, limits):
-    """Open the image with Pillow, its decompression-bomb guard on."""
+    """Open the image with Pillow, its decompression-bomb guard on; the
+    bytes to keep: ``data``, or for a HEIC photo its JPEG."""
+    if mimetype == HEIC and pillow_heif is None:
+        raise UploadRefused(
+            env._(
+                "The photo %(name)s is in the HEIC format, which this site cannot "
+                "read: send it as JPEG or PNG.",
+                name=name,
+            )
+        )
     too_large = env._(
         "The image %(name)s is too large (more than %(count)s million pixels): "
         "send a smaller photo.",
@@ -194,24 +239,47 @@ def _check_image(env, name, data, mimetype, limits):
             with Image.open(io.BytesIO(data), formats=list(_IMAGE_FORMATS)) as image:
                 if _IMAGE_FORMATS.get(image.format) != mimetype:
                     raise UploadRefused(_not_of_kind(env, name, None))
+                # the size of the header, before any pixel is decoded
                 if image.width * image.height > limits.max_pixels:
                     raise UploadRefused(too_large)
+                if mimetype == HEIC:
+                    return _jpeg(image)
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UploadRefused(too_large) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError):
         raise UploadRefused(
             env._(
                 "The image %(name)s cannot be read: it is damaged or incomplete.",
                 name=name,
             )
         ) from None
+    return data
+
+
+def _jpeg(image):
+    """The JPEG of ``image`` (decoded here), upright: libheif turns a HEIF
+    image as its file says and pillow-heif then sets its EXIF orientation
+    to "as is"; an orientation still there is applied."""
+    if image.getexif().get(_ORIENTATION, 1) != 1:
+        image = ImageOps.exif_transpose(image)
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    image.save(
+        output,
+        "JPEG",
+        quality=HEIC_JPEG_QUALITY,
+        icc_profile=image.info.get("icc_profile"),
+    )
+    return output.getvalue()
 
 
 def _not_of_kind(env, name, kind):
     if kind == "photo" or kind is None:
         return env._(
-            "The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).", name=name
+            "The file %(name)s is not a photo (JPEG, PNG, GIF, WebP or HEIC).",
+            name=name,
         )
     return env._(
         "The file %(name)s is not a photo, a PDF, a Word or Excel document "
@@ -222,7 +290,8 @@ def _not_of_kind(env, name, kind):
 
 def check_upload(env, filename, data, kind, limits):
     """The :class:`Upload` of one file of ``kind`` (a key of :data:`KINDS`),
-    or :class:`UploadRefused` saying why it is refused."""
+    or :class:`UploadRefused` saying why it is refused.  A HEIC photo's
+    Upload is its JPEG (``<name>.jpg``, image/jpeg): what is stored."""
     name = sanitize_filename(filename)
     if not data:
         raise UploadRefused(env._("The file %(name)s is empty.", name=name))
@@ -250,7 +319,9 @@ def check_upload(env, filename, data, kind, limits):
             )
         )
     if mimetype in PHOTO_TYPES:
-        _check_image(env, name, data, mimetype, limits)
+        data = _check_image(env, name, data, mimetype, limits)
+    if mimetype == HEIC:
+        return Upload(f"{os.path.splitext(name)[0]}.jpg", data, "image/jpeg")
     return Upload(name, data, mimetype)
 
 

@@ -1,7 +1,10 @@
 import base64
+import io
 import json
 import re
 from datetime import date
+
+from PIL import Image
 
 from odoo.tests import HttpCase, tagged
 
@@ -283,6 +286,25 @@ class TestPortal(HttpCase, PortalCase):
         # the new item is in the tenant's list
         self.assertIn(ticket.name, self.url_open("/my/requests").text)
 
+    def test_submit_iphone_photo_is_kept_as_jpeg(self):
+        """A HEIC photo (Safari sends an iPhone's library photo as it is) is
+        stored as the JPEG every browser of the back office shows."""
+        self.authenticate("ph_tenant_a", "ph_tenant_a")
+        heic = samples.heic((40, 30))
+        response = self._new_request(
+            files=[("photos", ("IMG_4032.HEIC", heic, "image/heic"))]
+        )
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["property.ticket"].search(
+            [("summary", "=", "Portal: blocked drain")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertRecordValues(
+            ticket.photo_ids, [{"name": "IMG_4032.jpg", "mimetype": "image/jpeg"}]
+        )
+        photo = Image.open(io.BytesIO(ticket.photo_ids.raw), formats=["JPEG"])
+        self.assertEqual(photo.size, (40, 30))
+
     def test_submit_refused_for_other_tenant_unit(self):
         self.authenticate("ph_tenant_a", "ph_tenant_a")
         Ticket = self.env["property.ticket"]
@@ -366,6 +388,12 @@ class TestPortal(HttpCase, PortalCase):
             (("evil.jpg", samples.SVG, "image/jpeg"), "is not a photo"),
             (("plan.pdf", samples.PDF, "application/pdf"), "is not a photo"),
             (("photo.jpg", PHOTO, "image/jpeg"), "is not what its name says"),
+            (("IMG_4032.heic", samples.HTML, "image/heic"), "is not a photo"),
+            (
+                ("IMG_4032.jpg", samples.heic(), "image/jpeg"),
+                "its content is a HEIC file",
+            ),
+            (("cut.heic", samples.heic()[:200], "image/heic"), "cannot be read"),
             (("broken.png", PNG, "image/png"), "cannot be read"),
             (("cut.png", samples.TRUNCATED_PNG, "image/png"), "cannot be read"),
             (
@@ -423,6 +451,15 @@ class TestPortal(HttpCase, PortalCase):
         attachment = Attachment.search([], order="id desc", limit=1)
         self.assertEqual(attachment.name, "leak.png")
         self.assertEqual(attachment.raw, PHOTO)
+        # an iPhone photo: its JPEG is stored, not the file sent
+        result = self._chatter_upload("IMG_4032.heic", samples.heic((40, 30)))
+        self.assertNotIn("error", result)
+        attachment = Attachment.search([], order="id desc", limit=1)
+        self.assertEqual(
+            (attachment.name, attachment.mimetype), ("IMG_4032.jpg", "image/jpeg")
+        )
+        photo = Image.open(io.BytesIO(attachment.raw), formats=["JPEG"])
+        self.assertEqual(photo.size, (40, 30))
 
     def test_submit_refusal_in_the_tenants_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -435,7 +472,7 @@ class TestPortal(HttpCase, PortalCase):
             files=[("photos", ("evil.jpg", samples.HTML, "image/jpeg"))]
         )
         self.assertIn(
-            "文件 evil.jpg 不是照片（JPEG、PNG、GIF 或 WebP）。", response.text
+            "文件 evil.jpg 不是照片（JPEG、PNG、GIF、WebP 或 HEIC）。", response.text
         )
 
     def test_submit_photo_names_are_cleaned(self):

@@ -3,6 +3,10 @@ suite's records (a service request, a decoration...) pass the same gate as
 the forms' files (property_tenant/upload.py): Odoo's chatter upload takes
 any file otherwise."""
 
+import io
+
+from werkzeug.datastructures import FileStorage
+
 from odoo import http
 from odoo.http import request
 
@@ -25,8 +29,13 @@ class PropertyAttachmentController(PortalAttachmentController):
             if errors:
                 return request.make_json_response({"error": errors[0]})
             if uploads:
-                ufile.stream.seek(0)
-                ufile.filename = uploads[0].name
+                # what passed the gate: clean name, bytes (a HEIC photo's JPEG)
+                upload = uploads[0]
+                ufile = FileStorage(
+                    io.BytesIO(upload.data),
+                    filename=upload.name,
+                    content_type=upload.mimetype,
+                )
         return super().mail_attachment_upload(
             ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
         )

@@ -1,13 +1,16 @@
 """The gate of portal uploads (property_tenant/upload.py): names, types,
-sizes, counts and decompression bombs."""
+sizes, counts, decompression bombs and iPhone photos (HEIC, kept as JPEG)."""
 
 import io
 from pathlib import Path
+from unittest.mock import patch
 
+from PIL import Image, ImageCms
 from werkzeug.datastructures import FileStorage
 
 from odoo.tests import TransactionCase, tagged
 
+from .. import upload as upload_module
 from ..upload import (
     KINDS,
     UploadRefused,
@@ -65,7 +68,16 @@ class TestUpload(TransactionCase):
         self.assertIn("wordprocessingml", sniff_mimetype(samples.ooxml("word/")))
         self.assertIn("spreadsheetml", sniff_mimetype(samples.ooxml("xl/")))
         self.assertEqual(sniff_mimetype(samples.DWG), "image/vnd.dwg")
+        self.assertEqual(sniff_mimetype(samples.heic()), "image/heic")
+        for brand in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1"):
+            with self.subTest(brand=brand):
+                head = b"\x00\x00\x00\x18ftyp" + brand + b"\x00" * 12
+                self.assertEqual(sniff_mimetype(head), "image/heic")
         for data in (
+            # an AVIF photo and an MP4 video are ISO media files too
+            b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00mif1miaf",
+            b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00isommp42",
+            b"ftypheic at the wrong place",
             b"AC1O32 not a drawing",
             b"AC99 plain text",
             samples.HTML,
@@ -109,10 +121,12 @@ class TestUpload(TransactionCase):
         )
 
     def test_files_of_another_kind_are_refused(self):
-        not_a_photo = "is not a photo (JPEG, PNG, GIF or WebP)"
+        not_a_photo = "is not a photo (JPEG, PNG, GIF, WebP or HEIC)"
         for name, data in (
             ("photo.jpg", samples.HTML),
             ("photo.jpg", samples.SVG),
+            ("IMG_0001.heic", samples.HTML),
+            ("IMG_0001.HEIF", samples.SVG),
             ("drawing.svg", samples.SVG),
             ("plan.pdf", samples.PDF),
             ("plan.dwg", samples.DWG),
@@ -138,6 +152,69 @@ class TestUpload(TransactionCase):
             "is not what its name says", self._refused("photo.jpg", samples.image())
         )
         self.assertIn("is empty", self._refused("empty.png", b""))
+        message = self._refused("IMG_0001.jpg", samples.heic())
+        self.assertIn("its content is a HEIC file", message)
+        message = self._refused("IMG_0001.pdf", samples.heic(), "document")
+        self.assertIn("is not what its name says", message)
+
+    def _jpeg(self, upload):
+        self.assertEqual(upload.mimetype, "image/jpeg")
+        image = Image.open(io.BytesIO(upload.data), formats=["JPEG"])
+        image.load()
+        return image
+
+    def test_heic_photos_are_kept_as_jpeg(self):
+        """An iPhone photo (HEIC) is stored as a JPEG every browser shows."""
+        upload = self._check("IMG_0001.HEIC", samples.heic((40, 30)))
+        self.assertEqual(upload.name, "IMG_0001.jpg")
+        image = self._jpeg(upload)
+        self.assertEqual(image.size, (40, 30))
+        red, green, blue = image.getpixel((20, 15))
+        self.assertTrue(red > 150 and green < 90 and blue < 90, (red, green, blue))
+        for name, kind, clean in (
+            ("plan.heif", "document", "plan.jpg"),
+            ("IMG_0002", "photo", "IMG_0002.jpg"),
+            ("../\u202eIMG_0003.heic", "photo", "IMG_0003.jpg"),
+        ):
+            with self.subTest(name=name):
+                upload = self._check(name, samples.heic(), kind)
+                self.assertEqual(upload.name, clean)
+                self.assertEqual(self._jpeg(upload).size, (40, 30))
+
+    def test_heic_photos_are_upright_with_their_colours(self):
+        """A photo taken with the phone turned (EXIF orientation 6: turn it
+        a quarter clockwise) is stored upright; its colour profile kept."""
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        data = samples.heic((40, 30), exif=exif.tobytes(), icc_profile=profile)
+        image = self._jpeg(self._check("turned.heic", data))
+        self.assertEqual(image.size, (30, 40))
+        self.assertIn(image.getexif().get(0x0112), (None, 1))
+        self.assertEqual(image.info.get("icc_profile"), profile)
+
+    def test_heic_photos_that_cannot_be_read_or_are_too_large(self):
+        data = samples.heic()
+        for cut in (data[:40], data[: len(data) // 2], data[:-10]):
+            with self.subTest(length=len(cut)):
+                self.assertIn("cannot be read", self._refused("cut.heic", cut))
+        self.env["ir.config_parameter"].set_param(
+            "property_tenant.upload_max_megapixels", "1"
+        )
+        big = samples.heic((1001, 1000))
+        # refused on the size its header says, before any pixel is decoded
+        decoder = type(Image.open(io.BytesIO(big)))
+        with patch.object(decoder, "load", side_effect=AssertionError("decoded")):
+            message = self._refused("big.heic", big)
+        self.assertIn("is too large (more than 1 million pixels)", message)
+        upload = self._check("small.heic", samples.heic((1000, 1000)))
+        self.assertEqual(self._jpeg(upload).size, (1000, 1000))
+
+    def test_heic_refused_without_its_reader(self):
+        """Without pillow-heif a HEIC photo is refused, saying why."""
+        with patch.object(upload_module, "pillow_heif", None):
+            message = self._refused("IMG_0001.heic", samples.heic())
+        self.assertIn("is in the HEIC format, which this site cannot read", message)
 
     def test_images_that_cannot_be_read_or_are_too_large(self):
         self.assertIn("cannot be read", self._refused("cut.png", samples.TRUNCATED_PNG))
@@ -194,6 +271,16 @@ class TestUpload(TransactionCase):
         self.assertEqual([upload.name for upload in uploads], ["ok.png"])
         self.assertEqual(len(errors), 1)
         self.assertIn("evil.jpg", errors[0])
+        # every caller gets a HEIC photo's JPEG, not the file sent
+        errors = []
+        files = [storage("IMG_0001.heic", samples.heic())]
+        uploads = read_uploads(self.env, files, "document", errors)
+        self.assertEqual(errors, [])
+        self.assertEqual(
+            [(upload.name, upload.mimetype) for upload in uploads],
+            [("IMG_0001.jpg", "image/jpeg")],
+        )
+        self.assertTrue(uploads[0].data.startswith(b"\xff\xd8\xff"))
 
     def test_every_portal_upload_goes_through_the_gate(self):
         """No route of the suite reads posted files but through

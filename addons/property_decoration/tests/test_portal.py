@@ -126,6 +126,8 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
                 ("drawings", ("../../plan\u202efdp.exe.pdf", samples.PDF, "text/html")),
                 ("drawings", ("quote.docx", samples.ooxml(), "application/msword")),
                 ("drawings", ("site.jpeg", samples.image("JPEG"), "image/jpeg")),
+                # an iPhone photo of the site: kept as JPEG
+                ("drawings", ("IMG_0007.HEIC", samples.heic(), "image/heic")),
             ]
         )
         self.assertEqual(response.status_code, 200)
@@ -135,8 +137,11 @@ class TestPortal(PhoneCase, HttpCase, DecorationCase):
         self.assertEqual(decoration.state, "submitted")
         self.assertEqual(
             sorted(decoration.attachment_ids.mapped("name")),
-            ["planfdp.exe.pdf", "quote.docx", "site.jpeg"],
+            ["IMG_0007.jpg", "planfdp.exe.pdf", "quote.docx", "site.jpeg"],
         )
+        photo = decoration.attachment_ids.filtered(lambda a: a.name == "IMG_0007.jpg")
+        self.assertEqual(photo.mimetype, "image/jpeg")
+        self.assertTrue(photo.raw.startswith(b"\xff\xd8\xff"))
 
     def _csrf_token(self):
         page = self.url_open("/my/decorations/new").text
