@@ -304,18 +304,14 @@ class TestBillingRunSurvivesFaults(unittest.TestCase):
         servers = [self._server(db, "server-0")]
 
         def kill_and_restart(job, phase):
-            _uuid, worker_pid, backend = job
+            _uuid, job_id, worker_pid = job
             os.kill(worker_pid, signal.SIGKILL)
             # the worker's death alone ends its transaction
             wait_until(
-                lambda: (
-                    not db.query(
-                        "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]
-                    )
-                ),
+                lambda: db.query(JOB_UNLOCKED, [job_id]),
                 30,
                 0.2,
-                "the killed worker's session is still there",
+                "the killed worker's transaction still holds the job",
             )
             servers[-1].kill()
             # queue_job's runner requeues, when it starts, the dead jobs
