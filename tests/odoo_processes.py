@@ -27,21 +27,30 @@ import psycopg2
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Run in a database by a separate Python (argv: payers, batch size, then
-# Odoo's options): a site of ``payers`` tenants, each with a monthly fixed
-# fee, previewed and generated above the synchronous limit, so that its
-# batches are queued; the administrator is made a billing manager (the
-# tests post the run through RPC as him).  Prints the run as JSON.
-BILLING_RUN_SETUP = """
+# Prologue of the scripts Database.run_script runs in a database by a
+# separate Python: the script's own arguments are ``ARGS`` (strings), Odoo's
+# options follow them after "--"; ``registry`` is the database's.
+SCRIPT_PROLOGUE = """
 import json, sys
-from datetime import date
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
-payers, batch = int(sys.argv[1]), int(sys.argv[2])
-odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
+_split = sys.argv.index("--")
+ARGS, _odoo_args = sys.argv[1:_split], sys.argv[_split + 1:]
+odoo.tools.config.parse_config(_odoo_args, setup_logging=False)
 registry = Registry(odoo.tools.config["db_name"])
+"""
+
+# A script (ARGS: payers, batch size): a site of ``payers`` tenants, each
+# with a monthly fixed fee, previewed and generated above the synchronous
+# limit, so that its batches are queued; the administrator is made a
+# billing manager (the tests post the run through RPC as him).  Prints the
+# run as JSON.
+BILLING_RUN_SETUP = """
+from datetime import date
+
+payers, batch = int(ARGS[0]), int(ARGS[1])
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     env.ref("base.user_admin").groups_id = [
@@ -263,11 +272,12 @@ class Database:
             raise AssertionError(f"odoo {args} failed:\n{tail(log, 3000)}")
 
     def run_script(self, code, *argv, timeout=600):
-        """Run Python ``code`` in a separate process with ``argv`` then this
-        database's Odoo options as arguments; its last line of output, JSON,
-        is returned."""
+        """Run Python ``code`` (after SCRIPT_PROLOGUE: ``argv`` is its
+        ``ARGS``) in this database by a separate Python; the JSON its last
+        line of output holds is returned."""
         proc = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", code, *map(str, argv), *self.odoo_args()],
+            [sys.executable, "-c", SCRIPT_PROLOGUE + code, *map(str, argv), "--",
+             *self.odoo_args()],
             cwd=self.data_dir.parent, capture_output=True, text=True,
             timeout=timeout, check=False,
         )  # fmt: skip

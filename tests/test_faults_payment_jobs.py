@@ -31,21 +31,16 @@ IMPORT_TIMEOUT = 240
 CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
 
-# Run in the database by a separate Python (argv: payments, batch size, then
-# Odoo's options): PAYMENTS posted invoices of as many customers and the
-# import of a bank file paying each by its number, above the synchronous
-# limit; the administrator is made a billing manager (the test imports the
-# file through RPC as him).  Prints the ids as JSON.
+# A script run in the database (ARGS: payments, batch size): PAYMENTS posted
+# invoices of as many customers and the import of a bank file paying each by
+# its number, above the synchronous limit; the administrator is made a
+# billing manager (the test imports the file through RPC as him).  Prints
+# the ids as JSON.
 SETUP = """
-import base64, json, sys
+import base64
 from datetime import date
-import odoo
-from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
 
-payments, batch = int(sys.argv[1]), int(sys.argv[2])
-odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
-registry = Registry(odoo.tools.config["db_name"])
+payments, batch = int(ARGS[0]), int(ARGS[1])
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     env.ref("base.user_admin").groups_id = [
