@@ -2,7 +2,9 @@
 database with modules installed by ``odoo``, an Odoo server started as
 production runs it (prefork workers and OCA queue_job's job runner), a
 private PostgreSQL cluster that a test may restart, and a billing run large
-enough to be processed in queued batches.
+enough to be processed in queued batches.  OdooServerCase is the test class
+of those tests: a template database installed once per session, copies of
+it, servers on them.
 
 Every wait is bounded; what is started is stopped by the caller's cleanups
 (process groups killed, databases dropped, temporary directories removed).
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 import uuid
 from pathlib import Path
@@ -26,6 +29,7 @@ from pathlib import Path
 import psycopg2
 
 REPO = Path(__file__).resolve().parent.parent
+INSTALL_TIMEOUT = 1500
 
 # Prologue of the scripts Database.run_script runs in a database by a
 # separate Python: the script's own arguments are ``ARGS`` (strings), Odoo's
@@ -95,6 +99,19 @@ with registry.cursor() as cr:
     run.action_preview()
     run.action_generate()
     print(json.dumps({"run": run.id, "state": run.state, "lines": len(run.line_ids)}))
+"""
+
+# the job's lock row is free: no transaction is running the job any more
+JOB_UNLOCKED = """
+SELECT 1 FROM queue_job_lock WHERE queue_job_id = %s
+   FOR NO KEY UPDATE SKIP LOCKED
+"""
+# queue_job's runner requeues, when it starts, the dead jobs enqueued more
+# than 10 seconds ago: true once every running job is that old
+REQUEUE_AGE_REACHED = """
+SELECT coalesce(max(date_enqueued) < now() AT TIME ZONE 'utc' - INTERVAL '11 sec',
+                true)
+  FROM queue_job WHERE state IN ('enqueued', 'started')
 """
 
 
@@ -287,19 +304,21 @@ class Database:
 
 
 _TEMPLATES = {}
-INSTALL_TIMEOUT = 1500
 
 
-def billing_template(odoo):
-    """A scratch database where ``property_billing`` is installed without
-    demo data, once per test session (a few minutes): the tests work on
-    copies of it (:meth:`Database.create` with ``template``).  Dropped when
-    the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=<database>:<data
-    dir>`` names one installed already (a developer aid; left as it is)."""
-    if reuse := os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE"):
+def installed_template(odoo, modules):
+    """A scratch database where ``modules`` are installed without demo
+    data, once per test session and set of modules (a few minutes): the
+    tests work on copies of it (:meth:`Database.create` with ``template``).
+    Dropped when the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=
+    <database>:<data dir>`` names one where ``property_billing`` alone is
+    installed already (a developer aid; left as it is)."""
+    key = ",".join(modules)
+    reuse = os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE")
+    if reuse and key == "property_billing":
         name, data_dir = reuse.split(":", 1)
         return Database(name, data_dir)
-    if "property_billing" not in _TEMPLATES:
+    if key not in _TEMPLATES:
         tmp = Path(tempfile.mkdtemp(prefix="property_template_"))
         atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         template = Database.scratch("test_template", tmp / "data").create()
@@ -307,19 +326,19 @@ def billing_template(odoo):
         started = time.monotonic()
         try:
             template.run_odoo(
-                odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
+                odoo, "-i", key, "--stop-after-init", "--no-http",
                 "--without-demo=all", log=tmp / "install.log",
                 timeout=INSTALL_TIMEOUT,
             )  # fmt: skip
         except (AssertionError, subprocess.TimeoutExpired) as error:
             # the next test class fails at once, not after another install
-            _TEMPLATES["property_billing"] = error
+            _TEMPLATES[key] = error
             raise
-        print(f"property_billing installed in {time.monotonic() - started:.0f}s")
-        _TEMPLATES["property_billing"] = template
-    if isinstance(_TEMPLATES["property_billing"], Exception):
-        raise AssertionError("property_billing could not be installed, see above")
-    return _TEMPLATES["property_billing"]
+        print(f"{key} installed in {time.monotonic() - started:.0f}s")
+        _TEMPLATES[key] = template
+    if isinstance(_TEMPLATES[key], Exception):
+        raise AssertionError(f"{key} could not be installed, see above")
+    return _TEMPLATES[key]
 
 
 class OdooServer:
@@ -512,3 +531,57 @@ class PrivateCluster:
                 pass
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+
+
+class OdooServerCase(unittest.TestCase):
+    """Tests of real Odoo servers: ``MODULES`` installed once per session
+    (installed_template), copies of that database (``copy_template``) and
+    servers on them (``server``), stopped and dropped at the end; logs and
+    filestores in the class's ``tmp``."""
+
+    MODULES = ("property_billing",)
+    PREFIX = "test_server"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.odoo = require_odoo(cls)
+        cls.template = installed_template(cls.odoo, cls.MODULES)
+        cls.tmp = Path(tempfile.mkdtemp(prefix=f"property_{cls.PREFIX}_"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def copy_template(cls, cleanup, conn=None):
+        """A copy of the template, on ``conn``'s PostgreSQL server if given
+        (a PrivateCluster's); ``cleanup`` (``addCleanup`` or
+        ``addClassCleanup``) drops it."""
+        db = Database.scratch(cls.PREFIX, cls.tmp / "data", conn)
+        cleanup(db.drop)
+        if conn:
+            return db.restore_from(cls.template)
+        return db.create(template=cls.template)
+
+    def server(self, db, name, **options):
+        """An OdooServer (``options``) on ``db``, started, its log
+        ``<name>.log``; stopped at the end of the test."""
+        server = OdooServer(self.odoo, db, self.tmp / f"{name}.log", **options)
+        self.addCleanup(server.stop)
+        return server.start()
+
+    def crash_in_job(self, db, server, job, name, **options):
+        """SIGKILL the worker running a queue job (``job``: its uuid, id and
+        ``worker_pid``), then the whole ``server``: a crash.  Once queue_job's
+        runner will requeue the dead job when it starts, a new server
+        ``name`` (``options``) is started and returned."""
+        _uuid, job_id, worker_pid = job
+        os.kill(worker_pid, signal.SIGKILL)
+        # the worker's death alone ends its transaction
+        wait_until(
+            lambda: db.query(JOB_UNLOCKED, [job_id]),
+            30,
+            0.2,
+            "the killed worker's transaction still holds the job",
+        )
+        server.kill()
+        wait_until(lambda: db.query(REQUEUE_AGE_REACHED)[0][0], 30, 0.5)
+        return self.server(db, name, **options)
