@@ -11,6 +11,7 @@ Every wait is bounded; what is started is stopped by the caller's cleanups
 Not a test module: the test modules of this folder import it."""
 
 import atexit
+import http.client
 import importlib.util
 import json
 import os
@@ -113,6 +114,9 @@ SELECT coalesce(max(date_enqueued) < now() AT TIME ZONE 'utc' - INTERVAL '11 sec
                 true)
   FROM queue_job WHERE state IN ('enqueued', 'started')
 """
+# Errors an RPC client sees when the worker serving it is killed (the
+# connection's errors and urllib's are OSErrors)
+CONNECTION_LOST = (OSError, http.client.HTTPException)
 
 
 def odoo_command():
@@ -164,6 +168,27 @@ def require_odoo(test_class):
 
         raise unittest.SkipTest(message)
     return command
+
+
+def _signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def stop_group(process, timeout=30):
+    """Stop a process started in a session of its own, and its children:
+    SIGTERM to its process group, SIGKILL if it lingers after ``timeout``
+    seconds; children orphaned by a killed parent die with the group."""
+    if process.poll() is None:
+        _signal_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait(timeout=timeout)
+    _signal_group(process, signal.SIGKILL)
 
 
 def tail(path, chars=4000):
@@ -343,29 +368,48 @@ def installed_template(odoo, modules):
 
 class OdooServer:
     """An Odoo server on ``database`` as production starts it: ``workers``
-    prefork workers, queue_job's runner loaded server-wide, no cron thread,
-    on free loopback ports; its log in ``log``."""
+    prefork workers, ``cron_workers`` cron workers, queue_job's runner
+    loaded server-wide on ``channels`` (``job_runner``), on free loopback
+    ports; its log in ``log``.
 
-    def __init__(self, odoo, database, log, workers=2, channels="root:2", extra=()):
+    ``preload=False``: without ``--database`` the master does not load the
+    registry before it forks, so each worker opens connections of its own,
+    named after its pid (``application_name`` ``odoo-<pid>`` in
+    ``pg_stat_activity``); a cron worker or the job runner would then poll
+    every database: use it with neither."""
+
+    def __init__(
+        self, odoo, database, log, workers=2, channels="root:2", extra=(),
+        cron_workers=0, job_runner=True, preload=True,
+    ):  # fmt: skip
         self.odoo = odoo
         self.database = database
         self.log = Path(log)
         self.workers = workers
         self.channels = channels
         self.extra = list(extra)
+        self.cron_workers = cron_workers
+        self.job_runner = job_runner
+        self.preload = preload
         self.process = None
         self.port = None
 
     def start(self, timeout=180):
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "ODOO_PGAPPNAME"}
-        env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
+        args = self.database.odoo_args()
+        if not self.preload:
+            args = [arg for arg in args if not arg.startswith("--database=")]
+        load = "base,web"
+        if self.job_runner:
+            load += ",queue_job"
+            env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
         with open(self.log, "a", encoding="utf-8") as out:
             self.process = subprocess.Popen(  # noqa: S603
                 [
-                    *self.odoo, *self.database.odoo_args(),
-                    f"--workers={self.workers}", "--max-cron-threads=0",
-                    "--load=base,web,queue_job", "--http-interface=127.0.0.1",
+                    *self.odoo, *args, f"--workers={self.workers}",
+                    f"--max-cron-threads={self.cron_workers}",
+                    f"--load={load}", "--http-interface=127.0.0.1",
                     f"--http-port={self.port}", f"--gevent-port={free_port()}",
                     "--log-level=info", *self.extra,
                 ],
@@ -390,47 +434,53 @@ class OdooServer:
 
     def stop(self):
         """SIGTERM the server's process group, SIGKILL it if it lingers."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self._reap_group()
+        if self.process:
+            stop_group(self.process)
 
     def kill(self):
         """SIGKILL the whole server (master, workers, evented process): a
         crash, nothing is finished cleanly."""
         if self.process:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _signal_group(self.process, signal.SIGKILL)
             self.process.wait(timeout=30)
-        self._reap_group()
 
-    def _reap_group(self):
-        """Orphaned workers of a killed master die with their group."""
-        if self.process:
+    def worker_pids(self):
+        """The processes the server's master started (its workers)."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
             try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # "pid (comm) state ppid ...": comm may hold spaces
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
 
     def log_tail(self, message, chars=4000):
         return f"{message}; server log:\n{tail(self.log, chars)}"
 
-    def rpc(self, model, method, *args, login="admin", password="admin", **kwargs):  # noqa: S107
-        """``execute_kw`` through /jsonrpc as ``login``."""
-        uid = self._jsonrpc("common", "login", self.database.name, login, password)
+    def rpc(
+        self, model, method, *args, login="admin", password="admin",  # noqa: S107
+        timeout=120, **kwargs,
+    ):  # fmt: skip
+        """``execute_kw`` through /jsonrpc as ``login``, each request waited
+        for ``timeout`` seconds at most.  A request is sent once: a worker
+        killed while it serves one raises one of CONNECTION_LOST here (not
+        sent again to another worker, as Python's XML-RPC client would)."""
+        db = self.database.name
+        uid = self._jsonrpc("common", "login", db, login, password, timeout=timeout)
         if not uid:
             raise AssertionError(f"cannot log in as {login}")
         return self._jsonrpc(
-            "object", "execute_kw", self.database.name, uid, password,
-            model, method, list(args), kwargs,
+            "object", "execute_kw", db, uid, password, model, method, list(args),
+            kwargs, timeout=timeout,
         )  # fmt: skip
 
-    def _jsonrpc(self, service, method, *args):
+    def _jsonrpc(self, service, method, *args, timeout):
         body = json.dumps(
             {
                 "jsonrpc": "2.0",
@@ -443,7 +493,7 @@ class OdooServer:
             data=body,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             answer = json.load(response)
         if "error" in answer:
             raise AssertionError(f"RPC {method}: {answer['error']}")
