@@ -2,13 +2,16 @@
 database with modules installed by ``odoo``, an Odoo server started as
 production runs it (prefork workers and OCA queue_job's job runner), a
 private PostgreSQL cluster that a test may restart, and a billing run large
-enough to be processed in queued batches.
+enough to be processed in queued batches.  OdooServerCase is the test class
+of those tests: a template database installed once per session, copies of
+it, servers on them.
 
 Every wait is bounded; what is started is stopped by the caller's cleanups
 (process groups killed, databases dropped, temporary directories removed).
 Not a test module: the test modules of this folder import it."""
 
 import atexit
+import http.client
 import importlib.util
 import json
 import os
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 import uuid
 from pathlib import Path
@@ -26,22 +30,32 @@ from pathlib import Path
 import psycopg2
 
 REPO = Path(__file__).resolve().parent.parent
+INSTALL_TIMEOUT = 1500
 
-# Run in a database by a separate Python (argv: payers, batch size, then
-# Odoo's options): a site of ``payers`` tenants, each with a monthly fixed
-# fee, previewed and generated above the synchronous limit, so that its
-# batches are queued; the administrator is made a billing manager (the
-# tests post the run through RPC as him).  Prints the run as JSON.
-BILLING_RUN_SETUP = """
+# Prologue of the scripts Database.run_script runs in a database by a
+# separate Python: the script's own arguments are ``ARGS`` (strings), Odoo's
+# options follow them after "--"; ``registry`` is the database's.
+SCRIPT_PROLOGUE = """
 import json, sys
-from datetime import date
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
-payers, batch = int(sys.argv[1]), int(sys.argv[2])
-odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
+_split = sys.argv.index("--")
+ARGS, _odoo_args = sys.argv[1:_split], sys.argv[_split + 1:]
+odoo.tools.config.parse_config(_odoo_args, setup_logging=False)
 registry = Registry(odoo.tools.config["db_name"])
+"""
+
+# A script (ARGS: payers, batch size): a site of ``payers`` tenants, each
+# with a monthly fixed fee, previewed and generated above the synchronous
+# limit, so that its batches are queued; the administrator is made a
+# billing manager (the tests post the run through RPC as him).  Prints the
+# run as JSON.
+BILLING_RUN_SETUP = """
+from datetime import date
+
+payers, batch = int(ARGS[0]), int(ARGS[1])
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     env.ref("base.user_admin").groups_id = [
@@ -87,6 +101,22 @@ with registry.cursor() as cr:
     run.action_generate()
     print(json.dumps({"run": run.id, "state": run.state, "lines": len(run.line_ids)}))
 """
+
+# the job's lock row is free: no transaction is running the job any more
+JOB_UNLOCKED = """
+SELECT 1 FROM queue_job_lock WHERE queue_job_id = %s
+   FOR NO KEY UPDATE SKIP LOCKED
+"""
+# queue_job's runner requeues, when it starts, the dead jobs enqueued more
+# than 10 seconds ago: true once every running job is that old
+REQUEUE_AGE_REACHED = """
+SELECT coalesce(max(date_enqueued) < now() AT TIME ZONE 'utc' - INTERVAL '11 sec',
+                true)
+  FROM queue_job WHERE state IN ('enqueued', 'started')
+"""
+# Errors an RPC client sees when the worker serving it is killed (the
+# connection's errors and urllib's are OSErrors)
+CONNECTION_LOST = (OSError, http.client.HTTPException)
 
 
 def odoo_command():
@@ -138,6 +168,27 @@ def require_odoo(test_class):
 
         raise unittest.SkipTest(message)
     return command
+
+
+def _signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def stop_group(process, timeout=30):
+    """Stop a process started in a session of its own, and its children:
+    SIGTERM to its process group, SIGKILL if it lingers after ``timeout``
+    seconds; children orphaned by a killed parent die with the group."""
+    if process.poll() is None:
+        _signal_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait(timeout=timeout)
+    _signal_group(process, signal.SIGKILL)
 
 
 def tail(path, chars=4000):
@@ -263,11 +314,12 @@ class Database:
             raise AssertionError(f"odoo {args} failed:\n{tail(log, 3000)}")
 
     def run_script(self, code, *argv, timeout=600):
-        """Run Python ``code`` in a separate process with ``argv`` then this
-        database's Odoo options as arguments; its last line of output, JSON,
-        is returned."""
+        """Run Python ``code`` (after SCRIPT_PROLOGUE: ``argv`` is its
+        ``ARGS``) in this database by a separate Python; the JSON its last
+        line of output holds is returned."""
         proc = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", code, *map(str, argv), *self.odoo_args()],
+            [sys.executable, "-c", SCRIPT_PROLOGUE + code, *map(str, argv), "--",
+             *self.odoo_args()],
             cwd=self.data_dir.parent, capture_output=True, text=True,
             timeout=timeout, check=False,
         )  # fmt: skip
@@ -277,19 +329,21 @@ class Database:
 
 
 _TEMPLATES = {}
-INSTALL_TIMEOUT = 1500
 
 
-def billing_template(odoo):
-    """A scratch database where ``property_billing`` is installed without
-    demo data, once per test session (a few minutes): the tests work on
-    copies of it (:meth:`Database.create` with ``template``).  Dropped when
-    the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=<database>:<data
-    dir>`` names one installed already (a developer aid; left as it is)."""
-    if reuse := os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE"):
+def installed_template(odoo, modules):
+    """A scratch database where ``modules`` are installed without demo
+    data, once per test session and set of modules (a few minutes): the
+    tests work on copies of it (:meth:`Database.create` with ``template``).
+    Dropped when the session ends.  ``PROPERTY_TEST_BILLING_TEMPLATE=
+    <database>:<data dir>`` names one where ``property_billing`` alone is
+    installed already (a developer aid; left as it is)."""
+    key = ",".join(modules)
+    reuse = os.environ.get("PROPERTY_TEST_BILLING_TEMPLATE")
+    if reuse and key == "property_billing":
         name, data_dir = reuse.split(":", 1)
         return Database(name, data_dir)
-    if "property_billing" not in _TEMPLATES:
+    if key not in _TEMPLATES:
         tmp = Path(tempfile.mkdtemp(prefix="property_template_"))
         atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         template = Database.scratch("test_template", tmp / "data").create()
@@ -297,46 +351,65 @@ def billing_template(odoo):
         started = time.monotonic()
         try:
             template.run_odoo(
-                odoo, "-i", "property_billing", "--stop-after-init", "--no-http",
+                odoo, "-i", key, "--stop-after-init", "--no-http",
                 "--without-demo=all", log=tmp / "install.log",
                 timeout=INSTALL_TIMEOUT,
             )  # fmt: skip
         except (AssertionError, subprocess.TimeoutExpired) as error:
             # the next test class fails at once, not after another install
-            _TEMPLATES["property_billing"] = error
+            _TEMPLATES[key] = error
             raise
-        print(f"property_billing installed in {time.monotonic() - started:.0f}s")
-        _TEMPLATES["property_billing"] = template
-    if isinstance(_TEMPLATES["property_billing"], Exception):
-        raise AssertionError("property_billing could not be installed, see above")
-    return _TEMPLATES["property_billing"]
+        print(f"{key} installed in {time.monotonic() - started:.0f}s")
+        _TEMPLATES[key] = template
+    if isinstance(_TEMPLATES[key], Exception):
+        raise AssertionError(f"{key} could not be installed, see above")
+    return _TEMPLATES[key]
 
 
 class OdooServer:
     """An Odoo server on ``database`` as production starts it: ``workers``
-    prefork workers, queue_job's runner loaded server-wide, no cron thread,
-    on free loopback ports; its log in ``log``."""
+    prefork workers, ``cron_workers`` cron workers, queue_job's runner
+    loaded server-wide on ``channels`` (``job_runner``), on free loopback
+    ports; its log in ``log``.
 
-    def __init__(self, odoo, database, log, workers=2, channels="root:2", extra=()):
+    ``preload=False``: without ``--database`` the master does not load the
+    registry before it forks, so each worker opens connections of its own,
+    named after its pid (``application_name`` ``odoo-<pid>`` in
+    ``pg_stat_activity``); a cron worker or the job runner would then poll
+    every database: use it with neither."""
+
+    def __init__(
+        self, odoo, database, log, workers=2, channels="root:2", extra=(),
+        cron_workers=0, job_runner=True, preload=True,
+    ):  # fmt: skip
         self.odoo = odoo
         self.database = database
         self.log = Path(log)
         self.workers = workers
         self.channels = channels
         self.extra = list(extra)
+        self.cron_workers = cron_workers
+        self.job_runner = job_runner
+        self.preload = preload
         self.process = None
         self.port = None
 
     def start(self, timeout=180):
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "ODOO_PGAPPNAME"}
-        env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
+        args = self.database.odoo_args()
+        if not self.preload:
+            args = [arg for arg in args if not arg.startswith("--database=")]
+        load = "base,web"
+        if self.job_runner:
+            load += ",queue_job"
+            env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
         with open(self.log, "a", encoding="utf-8") as out:
             self.process = subprocess.Popen(  # noqa: S603
                 [
-                    *self.odoo, *self.database.odoo_args(),
-                    f"--workers={self.workers}", "--max-cron-threads=0",
-                    "--load=base,web,queue_job", "--http-interface=127.0.0.1",
+                    *self.odoo, *args, f"--workers={self.workers}",
+                    f"--max-cron-threads={self.cron_workers}",
+                    f"--load={load}", "--http-interface=127.0.0.1",
                     f"--http-port={self.port}", f"--gevent-port={free_port()}",
                     "--log-level=info", *self.extra,
                 ],
@@ -361,47 +434,53 @@ class OdooServer:
 
     def stop(self):
         """SIGTERM the server's process group, SIGKILL it if it lingers."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self._reap_group()
+        if self.process:
+            stop_group(self.process)
 
     def kill(self):
         """SIGKILL the whole server (master, workers, evented process): a
         crash, nothing is finished cleanly."""
         if self.process:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _signal_group(self.process, signal.SIGKILL)
             self.process.wait(timeout=30)
-        self._reap_group()
 
-    def _reap_group(self):
-        """Orphaned workers of a killed master die with their group."""
-        if self.process:
+    def worker_pids(self):
+        """The processes the server's master started (its workers)."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
             try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # "pid (comm) state ppid ...": comm may hold spaces
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
 
     def log_tail(self, message, chars=4000):
         return f"{message}; server log:\n{tail(self.log, chars)}"
 
-    def rpc(self, model, method, *args, login="admin", password="admin", **kwargs):  # noqa: S107
-        """``execute_kw`` through /jsonrpc as ``login``."""
-        uid = self._jsonrpc("common", "login", self.database.name, login, password)
+    def rpc(
+        self, model, method, *args, login="admin", password="admin",  # noqa: S107
+        timeout=120, **kwargs,
+    ):  # fmt: skip
+        """``execute_kw`` through /jsonrpc as ``login``, each request waited
+        for ``timeout`` seconds at most.  A request is sent once: a worker
+        killed while it serves one raises one of CONNECTION_LOST here (not
+        sent again to another worker, as Python's XML-RPC client would)."""
+        db = self.database.name
+        uid = self._jsonrpc("common", "login", db, login, password, timeout=timeout)
         if not uid:
             raise AssertionError(f"cannot log in as {login}")
         return self._jsonrpc(
-            "object", "execute_kw", self.database.name, uid, password,
-            model, method, list(args), kwargs,
+            "object", "execute_kw", db, uid, password, model, method, list(args),
+            kwargs, timeout=timeout,
         )  # fmt: skip
 
-    def _jsonrpc(self, service, method, *args):
+    def _jsonrpc(self, service, method, *args, timeout):
         body = json.dumps(
             {
                 "jsonrpc": "2.0",
@@ -414,7 +493,7 @@ class OdooServer:
             data=body,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             answer = json.load(response)
         if "error" in answer:
             raise AssertionError(f"RPC {method}: {answer['error']}")
@@ -502,3 +581,57 @@ class PrivateCluster:
                 pass
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+
+
+class OdooServerCase(unittest.TestCase):
+    """Tests of real Odoo servers: ``MODULES`` installed once per session
+    (installed_template), copies of that database (``copy_template``) and
+    servers on them (``server``), stopped and dropped at the end; logs and
+    filestores in the class's ``tmp``."""
+
+    MODULES = ("property_billing",)
+    PREFIX = "test_server"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.odoo = require_odoo(cls)
+        cls.template = installed_template(cls.odoo, cls.MODULES)
+        cls.tmp = Path(tempfile.mkdtemp(prefix=f"property_{cls.PREFIX}_"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def copy_template(cls, cleanup, conn=None):
+        """A copy of the template, on ``conn``'s PostgreSQL server if given
+        (a PrivateCluster's); ``cleanup`` (``addCleanup`` or
+        ``addClassCleanup``) drops it."""
+        db = Database.scratch(cls.PREFIX, cls.tmp / "data", conn)
+        cleanup(db.drop)
+        if conn:
+            return db.restore_from(cls.template)
+        return db.create(template=cls.template)
+
+    def server(self, db, name, **options):
+        """An OdooServer (``options``) on ``db``, started, its log
+        ``<name>.log``; stopped at the end of the test."""
+        server = OdooServer(self.odoo, db, self.tmp / f"{name}.log", **options)
+        self.addCleanup(server.stop)
+        return server.start()
+
+    def crash_in_job(self, db, server, job, name, **options):
+        """SIGKILL the worker running a queue job (``job``: its uuid, id and
+        ``worker_pid``), then the whole ``server``: a crash.  Once queue_job's
+        runner will requeue the dead job when it starts, a new server
+        ``name`` (``options``) is started and returned."""
+        _uuid, job_id, worker_pid = job
+        os.kill(worker_pid, signal.SIGKILL)
+        # the worker's death alone ends its transaction
+        wait_until(
+            lambda: db.query(JOB_UNLOCKED, [job_id]),
+            30,
+            0.2,
+            "the killed worker's transaction still holds the job",
+        )
+        server.kill()
+        wait_until(lambda: db.query(REQUEUE_AGE_REACHED)[0][0], 30, 0.5)
+        return self.server(db, name, **options)

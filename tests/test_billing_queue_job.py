@@ -13,48 +13,31 @@ invoiced once, and two batches must have run at the same time in two
 different workers (queue_job's ``date_started``/``date_done`` and
 ``worker_pid``).  The database and its filestore are dropped at the end."""
 
-import shutil
-import tempfile
 import time
-import unittest
 from itertools import combinations
-from pathlib import Path
 
-from odoo_processes import (
-    BILLING_RUN_SETUP,
-    Database,
-    OdooServer,
-    billing_template,
-    require_odoo,
-)
+from odoo_processes import BILLING_RUN_SETUP, OdooServerCase
 
 PAYERS = 40
 BATCH = 10
 RUN_TIMEOUT = 300
 
 
-class TestBillingBatchesInParallel(unittest.TestCase):
+class TestBillingBatchesInParallel(OdooServerCase):
+    PREFIX = "test_qj"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.odoo = require_odoo(cls)
-        template = billing_template(cls.odoo)
-        cls.tmp = Path(tempfile.mkdtemp(prefix="property_qj_"))
-        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-        cls.db = Database.scratch("test_qj", cls.tmp / "data")
-        cls.db.create(template=template)
-        cls.addClassCleanup(cls.db.drop)
+        cls.db = cls.copy_template(cls.addClassCleanup)
 
     def _query(self, sql, params=()):
         return self.db.query(sql, params)
 
     def test_batches_overlap_in_two_workers(self):
-        server = OdooServer(
-            self.odoo, self.db, self.tmp / "server.log",
-            channels="root:2,root.property_billing:2",
-        )  # fmt: skip
-        self.addCleanup(server.stop)
-        server.start()
+        server = self.server(
+            self.db, "server", channels="root:2,root.property_billing:2"
+        )
         self._server_log = server.log_tail
         started = self.db.run_script(BILLING_RUN_SETUP, PAYERS, BATCH)
         run_id = started["run"]

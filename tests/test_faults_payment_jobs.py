@@ -9,21 +9,9 @@ tests/test_faults_billing.py): an Odoo server with prefork workers and
 queue_job's runner, on a copy of a scratch database where
 ``property_billing`` is installed."""
 
-import os
-import shutil
-import signal
-import tempfile
 import time
-import unittest
-from pathlib import Path
 
-from odoo_processes import (
-    Database,
-    OdooServer,
-    billing_template,
-    require_odoo,
-    wait_until,
-)
+from odoo_processes import OdooServerCase, wait_until
 
 PAYMENTS = 90
 BATCH = 30
@@ -31,21 +19,16 @@ IMPORT_TIMEOUT = 240
 CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
 
-# Run in the database by a separate Python (argv: payments, batch size, then
-# Odoo's options): PAYMENTS posted invoices of as many customers and the
-# import of a bank file paying each by its number, above the synchronous
-# limit; the administrator is made a billing manager (the test imports the
-# file through RPC as him).  Prints the ids as JSON.
+# A script run in the database (ARGS: payments, batch size): PAYMENTS posted
+# invoices of as many customers and the import of a bank file paying each by
+# its number, above the synchronous limit; the administrator is made a
+# billing manager (the test imports the file through RPC as him).  Prints
+# the ids as JSON.
 SETUP = """
-import base64, json, sys
+import base64
 from datetime import date
-import odoo
-from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
 
-payments, batch = int(sys.argv[1]), int(sys.argv[2])
-odoo.tools.config.parse_config(sys.argv[3:], setup_logging=False)
-registry = Registry(odoo.tools.config["db_name"])
+payments, batch = int(ARGS[0]), int(ARGS[1])
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     env.ref("base.user_admin").groups_id = [
@@ -108,28 +91,10 @@ SELECT uuid, id, worker_pid FROM started
  WHERE (SELECT count(*) FROM reconciling) >= (SELECT count(*) FROM started)
  ORDER BY id LIMIT 1
 """
-# the job's lock row is free: no transaction is running the job any more
-JOB_UNLOCKED = """
-SELECT 1 FROM queue_job_lock WHERE queue_job_id = %s
-   FOR NO KEY UPDATE SKIP LOCKED
-"""
 
 
-class TestPaymentImportSurvivesFaults(unittest.TestCase):
+class TestPaymentImportSurvivesFaults(OdooServerCase):
     PREFIX = "test_faults_pay"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.odoo = require_odoo(cls)
-        cls.template = billing_template(cls.odoo)
-        cls.tmp = Path(tempfile.mkdtemp(prefix="property_faults_pay_"))
-        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-
-    def _server(self, db, name):
-        server = OdooServer(self.odoo, db, self.tmp / f"{name}.log", channels=CHANNELS)
-        self.addCleanup(server.stop)
-        return server.start()
 
     def _jobs(self, db, import_id):
         return db.query(
@@ -139,12 +104,10 @@ class TestPaymentImportSurvivesFaults(unittest.TestCase):
         )
 
     def test_batch_worker_killed_then_server_restarted(self):
-        db = Database.scratch(self.PREFIX, self.tmp / "data")
-        db.create(template=self.template)
-        self.addCleanup(db.drop)
+        db = self.copy_template(self.addCleanup)
         data = db.run_script(SETUP, PAYMENTS, BATCH)
         import_id = data["import"]
-        server = self._server(db, "server-0")
+        server = self.server(db, "server-0", channels=CHANNELS)
         # the Import button: the lines stored, the batches queued
         server.rpc("property.payment.import", "action_import", [import_id])
         [[state]] = db.query(
@@ -152,33 +115,13 @@ class TestPaymentImportSurvivesFaults(unittest.TestCase):
         )
         self.assertEqual(state, "matching")
 
-        job_uuid, job_id, worker_pid = wait_until(
+        job = wait_until(
             lambda: db.query(BATCH_RECONCILING, [import_id]),
             CATCH_TIMEOUT,
             0.05,
             lambda: server.log_tail("no batch caught reconciling"),
         )[0]
-        os.kill(worker_pid, signal.SIGKILL)
-        # the worker's death alone ends its transaction
-        wait_until(
-            lambda: db.query(JOB_UNLOCKED, [job_id]),
-            30,
-            0.2,
-            "the killed worker's transaction still holds the job",
-        )
-        server.kill()
-        # queue_job's runner requeues, when it starts, the dead jobs
-        # enqueued more than 10 seconds ago
-        wait_until(
-            lambda: db.query(
-                """SELECT coalesce(max(date_enqueued) <
-                            now() AT TIME ZONE 'utc' - INTERVAL '11 sec', true)
-                     FROM queue_job WHERE state IN ('enqueued', 'started')"""
-            )[0][0],
-            30,
-            0.5,
-        )
-        server = self._server(db, "server-1")
+        server = self.crash_in_job(db, server, job, "server-1", channels=CHANNELS)
         started = time.monotonic()
 
         def closed():
@@ -201,7 +144,7 @@ class TestPaymentImportSurvivesFaults(unittest.TestCase):
         jobs = self._jobs(db, import_id)
         self.assertEqual({job[1] for job in jobs}, {"done"}, jobs)
         [[state, retry]] = db.query(
-            "SELECT state, retry FROM queue_job WHERE uuid = %s", [job_uuid]
+            "SELECT state, retry FROM queue_job WHERE uuid = %s", [job[0]]
         )
         self.assertEqual(state, "done")
         self.assertGreaterEqual(retry, 2, "the killed batch was not run again")

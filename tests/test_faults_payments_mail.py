@@ -2,14 +2,15 @@
 killed in the middle of the reconciliation, and a notice published while
 the outgoing mail server is down (issue 16, "Faults").
 
-Both run on one scratch database (``property_billing`` and
-``property_community`` installed, no demo data) with Odoo servers started
-as production runs them (``--workers=2``), see faults_helpers2.py.
+Both run on one scratch database (a copy of one where ``property_billing``
+and ``property_community`` are installed, no demo data) with Odoo servers
+started as production runs them (``--workers=2``), see
+tests/odoo_processes.py.
 
 1. The payment file pays bills by their reference and holds the rows a bank
    file holds besides (a bill paid in two halves, a row repeated, a refund,
    a zero amount, rows that cannot be read, a payer nobody knows).  Its
-   import runs in a server worker (XML-RPC, as the Import button does); the
+   import runs in a server worker (JSON-RPC, as the Import button does); the
    worker is killed with SIGKILL once the import's transaction has begun
    reconciling, then the whole server, and a new server is started: the
    import is still a draft with nothing paid; imported again, every row of
@@ -34,7 +35,13 @@ import sys
 import threading
 import time
 
-import faults_helpers2 as helpers
+from odoo_processes import (
+    CONNECTION_LOST,
+    OdooServerCase,
+    free_port,
+    stop_group,
+    wait_until,
+)
 
 TENANTS = 12
 # bills paid by the file: enough for its import to take several seconds,
@@ -47,12 +54,16 @@ PHASE_TIMEOUT = 180
 # reconciling; a larger file is matched in queue_job batches, see
 # property_billing/tests/test_payment_import_jobs.py), longer than Odoo's
 # default CPU limit of a worker allows on a loaded machine: raised (see the
-# closing note).
-SERVER_OPTIONS = (
-    "--max-cron-threads=0",
-    "--limit-time-cpu=1200",
-    "--limit-time-real=2400",
-)
+# closing note).  No cron worker, nor queue_job's runner: without a preloaded
+# registry they would poll every database of the PostgreSQL server.
+SERVER_OPTIONS = {
+    "extra": ("--limit-time-cpu=1200", "--limit-time-real=2400"),
+    "cron_workers": 0,
+    "job_runner": False,
+    "preload": False,
+}
+# a request to a server (an import in one request on a loaded machine)
+RPC_TIMEOUT = 600
 
 PAYMENTS_SETUP = """
 import base64
@@ -230,9 +241,14 @@ Server(("127.0.0.1", port), Handler).serve_forever()
 """
 
 
-class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
+class TestFaultsPaymentsMail(OdooServerCase):
     MODULES = ("property_billing", "property_community")
     PREFIX = "test_faults2"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = cls.copy_template(cls.addClassCleanup)
 
     # ------------------------------------------------------------------
     # 1. Payment-file import killed mid-way
@@ -241,7 +257,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         """``(worker pid, reconciling)`` of the worker whose transaction has
         run KILL_AFTER seconds; ``reconciling``: it has written partial
         reconciliations (bills paid in its uncommitted transaction)."""
-        rows = self.query(
+        rows = self.db.query(
             """SELECT a.application_name,
                       EXISTS (SELECT 1 FROM pg_locks l
                                 JOIN pg_class c ON c.oid = l.relation
@@ -251,9 +267,9 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
                  FROM pg_stat_activity a
                 WHERE a.datname = %s AND a.pid <> pg_backend_pid()
                   AND a.xact_start < now() - make_interval(secs => %s)""",
-            [self.db, KILL_AFTER],
+            [self.db.name, KILL_AFTER],
         )
-        workers = set(self.worker_pids(server))
+        workers = set(server.worker_pids())
         for name, reconciling in rows:
             match = re.fullmatch(r"odoo-(\d+)", name or "")
             if match and int(match[1]) in workers and reconciling:
@@ -261,20 +277,20 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         return None
 
     def _assert_nothing_imported(self, data):
-        [[state, lines]] = self.query(
+        [[state, lines]] = self.db.query(
             """SELECT i.state, (SELECT count(*) FROM property_payment_import_line
                                  WHERE import_id = i.id)
                  FROM property_payment_import i WHERE i.id = %s""",
             [data["import"]],
         )
         self.assertEqual((state, lines), ("draft", 0), "nothing half-imported")
-        [[payments]] = self.query(
+        [[payments]] = self.db.query(
             "SELECT count(*) FROM account_payment WHERE id > %s",
             [data["last_payment"]],
         )
         self.assertEqual(payments, 0, "nothing paid by the killed import")
         residuals = dict(
-            self.query(
+            self.db.query(
                 "SELECT id, amount_residual FROM account_move WHERE id = ANY(%s)",
                 [[int(i) for i in data["totals"]]],
             )
@@ -284,24 +300,25 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
             {k: round(v, 2) for k, v in data["totals"].items()},
         )
 
-    def _kill_import_mid_way(self, server, port, data):
+    def _kill_import_mid_way(self, server, data):
         outcome = {}
 
         def import_file():
             try:
-                outcome["result"] = self.call(
-                    port, "property.payment.import", "action_import", [data["import"]]
-                )
-            except helpers.CONNECTION_LOST as error:
+                outcome["result"] = server.rpc(
+                    "property.payment.import", "action_import", [data["import"]],
+                    timeout=RPC_TIMEOUT,
+                )  # fmt: skip
+            except CONNECTION_LOST as error:
                 outcome["error"] = error
 
         thread = threading.Thread(target=import_file, daemon=True)
         thread.start()
-        pid = helpers.wait_for(
+        pid = wait_until(
             lambda: outcome or self._import_backend(server),
             PHASE_TIMEOUT,
-            lambda: self.log_tail("server", "the import never reached reconciliation"),
-            interval=0.2,
+            0.2,
+            lambda: server.log_tail("the import never reached reconciliation"),
         )
         self.assertFalse(outcome, f"the import ended before it was killed: {outcome}")
         os.kill(pid, signal.SIGKILL)
@@ -309,19 +326,19 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         self.assertFalse(thread.is_alive(), "the client still waits for the import")
         self.assertIn("error", outcome, "the killed import answered")
         # PostgreSQL ends the killed worker's transaction
-        helpers.wait_for(
+        wait_until(
             lambda: (
-                not self.query(
+                not self.db.query(
                     "SELECT 1 FROM pg_stat_activity WHERE application_name = %s",
                     [f"odoo-{pid}"],
                 )
             ),
             60,
-            "the killed worker's transaction is still open",
+            message="the killed worker's transaction is still open",
         )
 
     def _import_figures(self, import_id):
-        [[state, lines, duplicates, errors, skipped, report]] = self.query(
+        [[state, lines, duplicates, errors, skipped, report]] = self.db.query(
             """SELECT state, line_count, duplicate_count, error_count,
                       skipped_count, report
                  FROM property_payment_import WHERE id = %s""",
@@ -330,21 +347,21 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         return state, lines, duplicates, errors, skipped, report or ""
 
     def test_payment_import_killed_then_imported_again(self):
-        data = self.run_script(PAYMENTS_SETUP, BILLS)
+        data = self.db.run_script(PAYMENTS_SETUP, BILLS)
         self.assertEqual(data["rows"], BILLS + 8)
-        server, port = self.start_server(*SERVER_OPTIONS, preload=False)
+        server = self.server(self.db, "server", **SERVER_OPTIONS)
         started = time.monotonic()
-        self._kill_import_mid_way(server, port, data)
+        self._kill_import_mid_way(server, data)
         self._assert_nothing_imported(data)
         # the server crashes as a whole, and is started again
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=60)
-        server, port = self.start_server(*SERVER_OPTIONS, preload=False)
+        server.kill()
+        server = self.server(self.db, "server", **SERVER_OPTIONS)
         self._assert_nothing_imported(data)
 
-        imported = self.call(
-            port, "property.payment.import", "action_import", [data["import"]]
-        )
+        imported = server.rpc(
+            "property.payment.import", "action_import", [data["import"]],
+            timeout=RPC_TIMEOUT,
+        )  # fmt: skip
         self.assertTrue(imported)
         imported_in = time.monotonic() - started
         state, lines, duplicates, errors, skipped, report = self._import_figures(
@@ -356,7 +373,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
             report,
         )
         # every row of the file once: a payment line or a row of the report
-        line_rows = self.query(
+        line_rows = self.db.query(
             "SELECT row, state, note FROM property_payment_import_line"
             " WHERE import_id = %s",
             [data["import"]],
@@ -373,13 +390,14 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         self._assert_paid_once(data)
 
         # the same file in a new import: all duplicates, nothing paid again
-        again = self.call(
-            port,
-            "property.payment.import",
-            "create",
+        again = server.rpc(
+            "property.payment.import", "create",
             {"journal_id": data["journal"], "file": data["file"], "filename": "b.csv"},
+            timeout=RPC_TIMEOUT,
+        )  # fmt: skip
+        server.rpc(
+            "property.payment.import", "action_import", [again], timeout=RPC_TIMEOUT
         )
-        self.call(port, "property.payment.import", "action_import", [again])
         state, lines, duplicates, errors, skipped, _report = self._import_figures(again)
         self.assertEqual(
             (state, lines, duplicates, errors, skipped), ("done", 0, BILLS + 4, 2, 2)
@@ -389,7 +407,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
 
     def _assert_paid_once(self, data):
         totals = {int(k): round(v, 2) for k, v in data["totals"].items()}
-        payments = self.query(
+        payments = self.db.query(
             "SELECT amount FROM account_payment WHERE id > %s AND journal_id = %s"
             " AND state <> 'canceled'",
             [data["last_payment"], data["journal"]],
@@ -402,7 +420,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
             places=2,
         )
         residuals = dict(
-            self.query(
+            self.db.query(
                 "SELECT id, amount_residual FROM account_move WHERE id = ANY(%s)",
                 [list(totals)],
             )
@@ -412,7 +430,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         self.assertEqual({i: float(v) for i, v in residuals.items()}, expected)
         # each bill reconciled by one line (the halves by two)
         by_bill = dict(
-            self.query(
+            self.db.query(
                 """SELECT rel.move_id, count(*)
                      FROM property_payment_import_line_move_rel rel
                      JOIN property_payment_import_line line ON line.id = rel.line_id
@@ -432,7 +450,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
             cwd=self.tmp,
             start_new_session=True,
         )
-        self.addCleanup(helpers.kill_group, sink, 10)
+        self.addCleanup(stop_group, sink, 10)
 
         def listening():
             self.assertIsNone(sink.poll(), "the SMTP server stopped")
@@ -442,11 +460,11 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
             except OSError:
                 return False
 
-        helpers.wait_for(listening, 30, "the SMTP server does not listen")
+        wait_until(listening, 30, message="the SMTP server does not listen")
         return sink
 
     def _mails(self):
-        rows = self.query(
+        rows = self.db.query(
             """SELECT state, failure_type, count(*) FROM mail_mail
                 WHERE email_to LIKE %s GROUP BY state, failure_type""",
             ["%@tenants.faults2.example%"],
@@ -466,7 +484,7 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         )
 
     def _queue_runs(self):
-        [[lastcall]] = self.query(
+        [[lastcall]] = self.db.query(
             """SELECT lastcall FROM ir_cron c JOIN ir_model_data d
                    ON d.res_id = c.id AND d.model = 'ir.cron'
                 WHERE d.module = 'mail' AND d.name = 'ir_cron_mail_scheduler_action'"""
@@ -474,50 +492,51 @@ class TestFaultsPaymentsMail(helpers.ScratchOdooCase):
         return lastcall
 
     def test_notice_published_while_mail_server_down(self):
-        smtp_port = helpers.free_port()
-        data = self.run_script(MAIL_SETUP, TENANTS, smtp_port)
+        smtp_port = free_port()
+        data = self.db.run_script(MAIL_SETUP, TENANTS, smtp_port)
         emails = data["emails"]
         received = self.tmp / "smtp.jsonl"
         started = time.monotonic()
-        _server, port = self.start_server("--max-cron-threads=1", name="mail_server")
+        server = self.server(self.db, "mail_server", cron_workers=1, job_runner=False)
 
         # published while nothing listens on the SMTP port: the queue (its
         # cron, triggered by the publication) cannot connect
-        self.call(port, "property.notice", "action_publish", [data["notice"]])
-        helpers.wait_for(
+        server.rpc(
+            "property.notice", "action_publish", [data["notice"]], timeout=RPC_TIMEOUT
+        )
+        wait_until(
             lambda: self._mails() == {("exception", "mail_smtp"): TENANTS},
             PHASE_TIMEOUT,
-            lambda: self.log_tail("mail_server", f"mails: {self._mails()}"),
+            message=lambda: server.log_tail(f"mails: {self._mails()}"),
         )
         self.assertFalse(self._received(received))
 
         # the mail server is back: the next run of the queue sends them all
         self._start_smtp(smtp_port, received)
         before = self._queue_runs()
-        self.run_script(TRIGGER_MAIL_QUEUE)
-        helpers.wait_for(
+        self.db.run_script(TRIGGER_MAIL_QUEUE)
+        wait_until(
             lambda: (
                 sum(self._received(received).values()) >= TENANTS
                 and not self._mails()
                 and self._queue_runs() != before
             ),
             PHASE_TIMEOUT,
-            lambda: self.log_tail(
-                "mail_server",
-                f"mails: {self._mails()}, received: {self._received(received)}",
+            message=lambda: server.log_tail(
+                f"mails: {self._mails()}, received: {self._received(received)}"
             ),
         )
         # the queue runs twice more (its cron, and by hand): nothing again
         before = self._queue_runs()
-        self.run_script(TRIGGER_MAIL_QUEUE)
-        self.run_script(RUN_MAIL_QUEUE)
-        helpers.wait_for(
+        self.db.run_script(TRIGGER_MAIL_QUEUE)
+        self.db.run_script(RUN_MAIL_QUEUE)
+        wait_until(
             lambda: self._queue_runs() != before,
             PHASE_TIMEOUT,
-            lambda: self.log_tail("mail_server", "the queue did not run again"),
+            message=lambda: server.log_tail("the queue did not run again"),
         )
         self.assertEqual(self._received(received), dict.fromkeys(emails, 1))
-        [[mailed]] = self.query(
+        [[mailed]] = self.db.query(
             "SELECT mailed_count FROM property_notice WHERE id = %s", [data["notice"]]
         )
         self.assertEqual(mailed, TENANTS)
