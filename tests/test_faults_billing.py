@@ -21,10 +21,12 @@ its figures right.
   created, ``-m immediate`` (a crash, recovery at start) while they are
   posted; the Odoo server keeps running and must recover on its own."""
 
+import contextlib
 import os
 import time
 import unittest
 
+import psycopg2
 from odoo_processes import (
     BILLING_RUN_SETUP,
     OdooServerCase,
@@ -300,7 +302,24 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         server = self.server(db, "server-pg", channels=CHANNELS)
 
         def restart_postgresql(job, phase):
-            cluster.restart("fast" if phase == "generate" else "immediate")
+            # The caught batch must still be running when PostgreSQL stops:
+            # its last step marks its queue_job row done, in the batch's own
+            # transaction, and this session holds that row until the
+            # restart ends every session (the batch could otherwise commit
+            # while the cluster is being restarted: then nothing is rerun).
+            holder = db.connect()
+            try:
+                with holder.cursor() as cr:
+                    cr.execute(
+                        "SELECT state FROM queue_job WHERE uuid = %s FOR UPDATE",
+                        [job[0]],
+                    )
+                    [[state]] = cr.fetchall()
+                self.assertEqual(state, "started", "the caught batch ended first")
+                cluster.restart("fast" if phase == "generate" else "immediate")
+            finally:
+                with contextlib.suppress(psycopg2.Error):
+                    holder.close()
             return server
 
         self._bill_through_faults(db, server, restart_postgresql)
