@@ -3,3 +3,4 @@ from . import test_golive_apply
 from . import test_golive_accounting
 from . import test_golive_flow
 from . import test_golive_files
+from . import test_golive_demo
