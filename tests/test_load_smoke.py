@@ -1,9 +1,10 @@
 """The load benchmark (benchmarks/load/bench_portal.py) runs, in small: a
-server started as production runs it (``--workers=2``, a cron process, no
-proxy), three tenants logged in at once browsing every portal page of the
-suite and Odoo's own /my/invoices, registering requests through the real
-form, and two staff users opening the desk list, the morning meeting and the
-dashboard through JSON-RPC, ten seconds each; not one error.
+server started as production runs it (config/odoo.prod.conf's workers and
+no cron process, no proxy), three tenants logged in at once browsing every
+portal page of the suite and Odoo's own /my/invoices, registering requests
+through the real form, and two staff users opening the desk list, the
+morning meeting and the dashboard through JSON-RPC, ten seconds each; not
+one error.
 
 The server is a separate process: it cannot see this test's transaction, so
 the benchmark works in a copy of the test database (``createdb -T``, the

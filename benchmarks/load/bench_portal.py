@@ -39,12 +39,13 @@ Usage (from any directory where ``import odoo`` works):
 
     python3 benchmarks/load/bench_portal.py [--db NAME] [--template DB]
         [--reuse] [--keep] [--tenants 60] [--levels 20,50] [--duration 60]
-        [--staff 10] [--staff-duration 60] [--workers 2] [--port 8161]
-        [--out DIR] [--fail-on-ratio]
+        [--staff 10] [--staff-duration 60] [--workers 4] [--port 8161]
+        [--proxy [--servers N]] [--out DIR] [--fail-on-ratio]
 """
 
 import argparse
 import ast
+import configparser
 import json
 import os
 import platform
@@ -433,10 +434,22 @@ def _bench_summary(env, site, world):
 # ----------------------------------------------------------------------
 # The server
 # ----------------------------------------------------------------------
-def start_server(args, odoo, base, profile=False):
-    """The server as production starts it; with ``profile``, one threaded
-    process logging every query (``debug_sql``) into queries.log."""
-    log = open(args.out / "server.log", "a", encoding="utf-8")  # noqa: SIM115
+def server_ports(args, index=0):
+    """The HTTP and gevent ports of the ``index``-th server."""
+    return (
+        args.port + 2 * index,
+        (args.gevent_port or args.port + 1) + 2 * index,
+    )
+
+
+def start_server(args, odoo, base, profile=False, index=0):
+    """The server as production starts it (the ``index``-th of
+    ``--servers``, as the containers of docker compose's ``--scale``); with
+    ``profile``, one threaded process logging every query (``debug_sql``)
+    into queries.log."""
+    name = f"server-{index + 1}.log" if index else "server.log"
+    log = open(args.out / name, "a", encoding="utf-8")  # noqa: SIM115
+    http_port, gevent_port = server_ports(args, index)
     command = [
         *odoo,
         *base,
@@ -444,8 +457,8 @@ def start_server(args, odoo, base, profile=False):
         f"--workers={0 if profile else args.workers}",
         f"--max-cron-threads={0 if profile else args.max_cron_threads}",
         "--http-interface=127.0.0.1",
-        f"--http-port={args.port}",
-        f"--gevent-port={args.gevent_port or args.port + 1}",
+        f"--http-port={http_port}",
+        f"--gevent-port={gevent_port}",
         "--limit-time-real=600",
         "--limit-time-cpu=300",
         *(["--proxy-mode"] if args.proxy and not profile else []),
@@ -467,10 +480,10 @@ def start_server(args, odoo, base, profile=False):
         start_new_session=True,
     )
     server.log_file = log
-    if answers(args.server_url, server, 180):
+    if answers(f"http://127.0.0.1:{http_port}", server, 180):
         return server
     if server.poll() is not None:
-        sys.exit(f"the server stopped, see {args.out / 'server.log'}")
+        sys.exit(f"the server stopped, see {args.out / name}")
     stop_server(server)
     sys.exit("the server did not answer within 180 s")
 
@@ -491,6 +504,13 @@ def answers(url, process, timeout):
     return False
 
 
+def prod_option(name):
+    """An option of the production servers' config (config/odoo.prod.conf)."""
+    conf = configparser.ConfigParser()
+    conf.read(REPO / "config" / "odoo.prod.conf")
+    return conf["options"][name]
+
+
 def prod_socket_timeout():
     """The workers' socket timeout of the prod profile (docker-compose.yml)."""
     compose = (REPO / "docker-compose.yml").read_text()
@@ -498,14 +518,17 @@ def prod_socket_timeout():
 
 
 def start_proxy(args):
-    """nginx in front of the server, as the "prod" profile of
+    """nginx in front of the servers, as the "prod" profile of
     docker-compose.yml runs it: config/nginx.prod.conf with its upstreams on
-    this server's ports, listening on ``--proxy-port``."""
+    the servers' ports (one line each, as Docker's DNS gives one address per
+    container), listening on ``--proxy-port``."""
     site = (REPO / "config" / "nginx.prod.conf").read_text()
-    site = site.replace("prod-odoo:8069", f"127.0.0.1:{args.port}")
-    site = site.replace(
-        "prod-odoo:8072", f"127.0.0.1:{args.gevent_port or args.port + 1}"
-    )
+    ports = [server_ports(args, index) for index in range(args.servers)]
+    for upstream, which in (("prod-odoo:8069", 0), ("prod-odoo:8072", 1)):
+        site = site.replace(
+            f"server {upstream};",
+            "\n    ".join(f"server 127.0.0.1:{port[which]};" for port in ports),
+        )
     site = site.replace("listen 80;", f"listen 127.0.0.1:{args.proxy_port};")
     folder = args.out / "nginx"
     folder.mkdir(exist_ok=True)
@@ -1103,11 +1126,16 @@ def backoffice(args, logins):
 # ----------------------------------------------------------------------
 # Report
 # ----------------------------------------------------------------------
+def servers_label(count):
+    return f"{count} servers behind the proxy, each " if count > 1 else ""
+
+
 def markdown(result):
     lines = [
         f"# Load benchmark, {result['date']}",
         "",
-        f"Server: `--workers={result['workers']}` "
+        f"Server: {servers_label(result.get('servers', 1))}"
+        f"`--workers={result['workers']}` "
         f"`--max-cron-threads={result['max_cron_threads']}` on "
         f"{result['cpus']} CPU(s); {result['data']}.",
         "",
@@ -1190,8 +1218,26 @@ def parse_args(argv):
     parser.add_argument("--duration", type=int, default=60, help="seconds a level")
     parser.add_argument("--staff", type=int, default=10)
     parser.add_argument("--staff-duration", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-cron-threads", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(prod_option("workers")),
+        help="default: config/odoo.prod.conf's",
+    )
+    parser.add_argument(
+        "--max-cron-threads",
+        type=int,
+        default=int(prod_option("max_cron_threads")),
+        help="default: config/odoo.prod.conf's (its HTTP servers run no "
+        "crons: the job runner's container does)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="Odoo servers behind the proxy, as docker compose --scale "
+        "prod-odoo=N (with --proxy; ports --port, --port + 2, ...)",
+    )
     parser.add_argument("--port", type=int, default=8161, help="and port+1 (gevent)")
     parser.add_argument("--gevent-port", type=int, help="default: --port + 1")
     parser.add_argument("--lang", default="zh_CN", help="the users' language")
@@ -1218,6 +1264,8 @@ def parse_args(argv):
     parser.add_argument("--nginx", default="nginx", help="the nginx binary")
     args = parser.parse_args(argv)
     args.levels = [int(level) for level in args.levels.split(",") if level]
+    if args.servers < 1 or (args.servers > 1 and not args.proxy):
+        parser.error("--servers: 1, or more with --proxy")
     if max(args.levels, default=0) > args.tenants:
         parser.error("a level cannot exceed --tenants")
     args.server_url = f"http://127.0.0.1:{args.port}"
@@ -1241,16 +1289,19 @@ def main(argv=None):
         *([f"--data-dir={args.data_dir}"] if args.data_dir else []),
     ]
     prepare_database(args, odoo, base)
-    server = proxy = None
+    servers, proxy = [], None
     try:
         world = populate(args, base)
-        server = start_server(args, odoo, base)
+        servers = [
+            start_server(args, odoo, base, index=index) for index in range(args.servers)
+        ]
         if args.proxy:
             proxy = start_proxy(args)
         result = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "host": platform.node(),
             "cpus": os.cpu_count(),
+            "servers": args.servers,
             "workers": args.workers,
             "max_cron_threads": args.max_cron_threads,
             "proxy": "nginx (config/nginx.prod.conf)" if args.proxy else None,
@@ -1266,14 +1317,14 @@ def main(argv=None):
             result["backoffice"].append(backoffice(args, world["staff"]))
         stop_proxy(proxy)
         proxy = None
-        stop_server(server)
-        server = None
+        while servers:
+            stop_server(servers.pop())
         if args.profile_passes:
             print("==> queries per page, one user alone (debug_sql)", flush=True)
             result["queries"] = count_queries(args, odoo, base, world)
     finally:
         stop_proxy(proxy)
-        if server:
+        for server in servers:
             stop_server(server)
         if not args.reuse and not args.keep:
             drop_database(args)
