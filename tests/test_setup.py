@@ -404,6 +404,8 @@ def test_compose_profiles_use_the_image_and_their_files():
         r"location /websocket \{\s*proxy_pass http://odoo_websocket;", nginx
     )
     assert "server prod-odoo:8072;" in nginx
+    # the containers share the requests by how many each has under way
+    assert re.search(r"upstream odoo_http \{[^}]*\bleast_conn;", nginx)
     conf = (REPO / "config" / "odoo.prod.conf").read_text()
     assert re.search(r"^proxy_mode = True$", conf, re.M)
     assert re.search(r"^server_wide_modules = base,web$", conf, re.M)
