@@ -1292,9 +1292,9 @@ def main(argv=None):
     servers, proxy = [], None
     try:
         world = populate(args, base)
-        servers = [
-            start_server(args, odoo, base, index=index) for index in range(args.servers)
-        ]
+        for index in range(args.servers):
+            # one by one: those started are stopped if the next cannot start
+            servers.append(start_server(args, odoo, base, index=index))
         if args.proxy:
             proxy = start_proxy(args)
         result = {
