@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -493,8 +494,14 @@ class OdooServer:
             data=body,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            answer = json.load(response)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                answer = json.load(response)
+        except urllib.error.HTTPError as error:
+            # the server answered, with an error: not a lost connection
+            raise AssertionError(
+                self.log_tail(f"RPC {method}: HTTP {error.code} {error.reason}", 12000)
+            ) from error
         if "error" in answer:
             raise AssertionError(f"RPC {method}: {answer['error']}")
         return answer["result"]
@@ -618,13 +625,17 @@ class OdooServerCase(unittest.TestCase):
         self.addCleanup(server.stop)
         return server.start()
 
-    def crash_in_job(self, db, server, job, name, **options):
+    def crash_in_job(self, db, server, job, name, killed=None, **options):
         """SIGKILL the worker running a queue job (``job``: its uuid, id and
         ``worker_pid``), then the whole ``server``: a crash.  Once queue_job's
         runner will requeue the dead job when it starts, a new server
-        ``name`` (``options``) is started and returned."""
+        ``name`` (``options``) is started and returned.  ``killed()`` is
+        called once the worker is dead: a job made to wait on a lock must be
+        let go then (PostgreSQL sees its client gone only when it answers)."""
         _uuid, job_id, worker_pid = job
         os.kill(worker_pid, signal.SIGKILL)
+        if killed:
+            killed()
         # the worker's death alone ends its transaction
         wait_until(
             lambda: db.query(JOB_UNLOCKED, [job_id]),

@@ -12,6 +12,14 @@ injected; the run must then end by itself within a bounded time, generated
 and then posted, every tenant billed exactly once, no half-written invoice,
 its figures right.
 
+A batch is caught at a fixed point, not by luck: a trigger of the test's
+copy (FAULT_POINT) makes each transaction wait, at its
+WRITTEN_BEFORE_CAUGHT + 1st row written to ``account_move``, for an
+advisory lock the test holds from before the batches are queued until the
+fault is injected.  Posting a batch takes a tenth of a second: polled for,
+it was missed or ended between being seen and the fault whenever the
+machine was busy.
+
 - worker killed: SIGKILL of the worker process running the batch
   (queue_job's ``worker_pid``), then the whole server killed and started
   again; queue_job's runner requeues the dead job (its ``requeue_dead_jobs``:
@@ -22,6 +30,7 @@ its figures right.
   posted; the Odoo server keeps running and must recover on its own."""
 
 import contextlib
+import functools
 import os
 import time
 import unittest
@@ -40,6 +49,29 @@ RUN_TIMEOUT = 240
 CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
 PG_PORT = int(os.environ.get("PROPERTY_FAULTS_PG_PORT", 55411))
+
+# the batches wait, half-way through their invoices, while the test holds
+# this advisory lock (the trigger's shared lock against the test's own)
+FAULT_POINT_LOCK = 55411
+WRITTEN_BEFORE_CAUGHT = BATCH // 2
+FAULT_POINT = f"""
+CREATE FUNCTION property_test_fault_point() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    written integer := coalesce(nullif(
+        current_setting('property_test.moves_written', true), ''), '0'
+    )::integer + 1;
+BEGIN
+    PERFORM set_config('property_test.moves_written', written::text, true);
+    IF written = {WRITTEN_BEFORE_CAUGHT + 1} THEN
+        PERFORM pg_advisory_xact_lock_shared({FAULT_POINT_LOCK});
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER property_test_fault_point
+    BEFORE INSERT OR UPDATE ON account_move
+    FOR EACH ROW EXECUTE FUNCTION property_test_fault_point();
+"""
 
 # a batch job of a run caught writing invoices: ``(uuid, id, worker_pid)``
 # of one of the run's started jobs of that method when every one of them is
@@ -73,6 +105,22 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
     # ------------------------------------------------------------------
     # the run, its faults and what must hold after them
     # ------------------------------------------------------------------
+    def _hold_batches(self, db):
+        """A session holding the fault point's lock: from now on every
+        batch waits half-way through its invoices, uncommitted, until
+        :meth:`_release` (or the session's end)."""
+        holder = db.connect()
+        holder.autocommit = True
+        with holder.cursor() as cr:
+            cr.execute("SELECT pg_advisory_lock(%s)", [FAULT_POINT_LOCK])
+        return holder
+
+    def _release(self, holder):
+        """End the holding session (again, or after PostgreSQL restarted
+        and ended it: nothing)."""
+        with contextlib.suppress(psycopg2.Error):
+            holder.close()
+
     def _catch_batch_writing(self, db, run_id, method, server):
         """``(job uuid, job id, worker pid)`` of a batch job of the run
         caught in the middle of writing invoices."""
@@ -237,15 +285,19 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         self.assertEqual((count, names, high - low + 1), (PAYERS,) * 3)
 
     def _bill_through_faults(self, db, server, fault):
-        """Generate, then post, a run; ``fault(job, phase)`` is injected
-        when a batch of each phase is caught writing invoices and returns
-        the server to wait on."""
+        """Generate, then post, a run; ``fault(job, phase, release)`` is
+        injected when a batch of each phase is caught writing invoices and
+        returns the server to wait on; ``release()`` lets the batches held
+        at the fault point go on (done after the fault if it did not)."""
+        db.query(FAULT_POINT + "SELECT 1")
+        holder = self._hold_batches(db)
         started = db.run_script(BILLING_RUN_SETUP, PAYERS, BATCH)
         run_id = started["run"]
         self.assertEqual(started["state"], "generating", "the batches are queued")
 
         job = self._catch_batch_writing(db, run_id, "_job_bill_batch", server)
-        server = fault(job, "generate")
+        server = fault(job, "generate", functools.partial(self._release, holder))
+        self._release(holder)
         elapsed = self._wait_state(db, run_id, "generated", server)
         print(f"generated {elapsed:.0f}s after the fault")
         self._assert_rerun(db, job[0])
@@ -253,9 +305,11 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         self._assert_figures(server, run_id, "generated")
         self._assert_closing_messages(db, run_id, posted=False)
 
+        holder = self._hold_batches(db)
         server.rpc("property.billing.run", "action_post", [run_id])
         job = self._catch_batch_writing(db, run_id, "_job_post_batch", server)
-        server = fault(job, "post")
+        server = fault(job, "post", functools.partial(self._release, holder))
+        self._release(holder)
         elapsed = self._wait_state(db, run_id, "posted", server)
         print(f"posted {elapsed:.0f}s after the fault")
         self._assert_rerun(db, job[0])
@@ -273,13 +327,15 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         # (the job runner's request to that worker then fails: a traceback)
         logs = []
 
-        def kill_and_restart(job, phase):
+        def kill_and_restart(job, phase, release):
             if len(servers) > 1:
                 log = servers[-1].log.read_text(encoding="utf-8", errors="replace")
                 logs.append(log)
             name = f"server-{len(servers)}"
             servers.append(
-                self.crash_in_job(db, servers[-1], job, name, channels=CHANNELS)
+                self.crash_in_job(
+                    db, servers[-1], job, name, killed=release, channels=CHANNELS
+                )
             )
             return servers[-1]
 
@@ -301,25 +357,15 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         db = self.copy_template(self.addCleanup, conn=cluster.conn)
         server = self.server(db, "server-pg", channels=CHANNELS)
 
-        def restart_postgresql(job, phase):
-            # The caught batch must still be running when PostgreSQL stops:
-            # its last step marks its queue_job row done, in the batch's own
-            # transaction, and this session holds that row until the
-            # restart ends every session (the batch could otherwise commit
-            # while the cluster is being restarted: then nothing is rerun).
-            holder = db.connect()
-            try:
-                with holder.cursor() as cr:
-                    cr.execute(
-                        "SELECT state FROM queue_job WHERE uuid = %s FOR UPDATE",
-                        [job[0]],
-                    )
-                    [[state]] = cr.fetchall()
-                self.assertEqual(state, "started", "the caught batch ended first")
-                cluster.restart("fast" if phase == "generate" else "immediate")
-            finally:
-                with contextlib.suppress(psycopg2.Error):
-                    holder.close()
+        def restart_postgresql(job, phase, release):
+            # The caught batch waits at the fault point, uncommitted, until
+            # the restart ends every session, the test's holding one with
+            # it: the batch cannot commit in between, it is run again.
+            [[state]] = db.query(
+                "SELECT state FROM queue_job WHERE uuid = %s", [job[0]]
+            )
+            self.assertEqual(state, "started", "the caught batch ended first")
+            cluster.restart("fast" if phase == "generate" else "immediate")
             return server
 
         self._bill_through_faults(db, server, restart_postgresql)
