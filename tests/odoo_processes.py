@@ -11,6 +11,7 @@ Every wait is bounded; what is started is stopped by the caller's cleanups
 Not a test module: the test modules of this folder import it."""
 
 import atexit
+import contextlib
 import http.client
 import importlib.util
 import json
@@ -505,6 +506,91 @@ class OdooServer:
         if "error" in answer:
             raise AssertionError(f"RPC {method}: {answer['error']}")
         return answer["result"]
+
+
+class FaultPoint:
+    """A point where a background job is caught, on purpose rather than by
+    luck: once installed in a test's database (a trigger), every
+    transaction writing to ``table`` waits, at its ``after + 1``-th row
+    written there, for as long as the test holds the point (:meth:`hold`,
+    an advisory lock ``key`` of this database) -- half-written,
+    uncommitted, its locks held -- until :meth:`release` or the holding
+    session's end (PostgreSQL restarted).  Polled for instead, a job of a
+    tenth of a second was missed, or ended between being seen and the
+    fault, whenever the machine was busy."""
+
+    def __init__(self, db, table, after, key):
+        self.db = db
+        self.table = table
+        self.after = after
+        self.key = key
+        self.holder = None
+
+    def install(self):
+        name = f"property_test_fault_point_{self.table}"
+        setting = f"property_test.{self.table}_written"
+        self.db.query(
+            f"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                written integer := coalesce(
+                    nullif(current_setting('{setting}', true), ''), '0'
+                )::integer + 1;
+            BEGIN
+                PERFORM set_config('{setting}', written::text, true);
+                IF written = {self.after + 1} THEN
+                    PERFORM pg_advisory_xact_lock_shared({self.key});
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {self.table}
+                FOR EACH ROW EXECUTE FUNCTION {name}();
+            SELECT 1
+            """
+        )
+        return self
+
+    def hold(self):
+        """From now on, the writers of the table wait at the point."""
+        self.holder = self.db.connect()
+        self.holder.autocommit = True
+        with self.holder.cursor() as cr:
+            cr.execute("SELECT pg_advisory_lock(%s)", [self.key])
+        return self
+
+    def held_job(self, condition, params=()):
+        """``(uuid, id, worker_pid)`` of a started queue job (``condition``
+        on ``job``, a queue_job row, with ``params``) whose transaction waits
+        at the point, or None.  A running job's transaction locks its
+        queue_job_lock row: that row's ``xmax`` is the transaction's id.
+        (Odoo's workers inherit the master's connection settings: their
+        sessions' ``application_name`` names the master, not the worker.)"""
+        rows = self.db.query(
+            f"""
+            SELECT job.uuid, job.id, job.worker_pid
+              FROM pg_locks point
+              JOIN pg_stat_activity backend ON backend.pid = point.pid
+              JOIN queue_job_lock job_lock
+                ON job_lock.xmax = backend.backend_xid
+              JOIN queue_job job ON job.id = job_lock.queue_job_id
+             WHERE point.locktype = 'advisory' AND point.objid = %s
+               AND NOT point.granted
+               AND point.database = (
+                   SELECT oid FROM pg_database WHERE datname = current_database())
+               AND job.state = 'started' AND ({condition})
+             ORDER BY job.id LIMIT 1
+            """,
+            [self.key, *params],
+        )
+        return rows[0] if rows else None
+
+    def release(self):
+        """Let them go on (nothing if released already, or if PostgreSQL
+        restarted and ended the holding session)."""
+        if self.holder is not None:
+            with contextlib.suppress(psycopg2.Error):
+                self.holder.close()
+            self.holder = None
 
 
 class PrivateCluster:

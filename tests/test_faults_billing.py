@@ -12,13 +12,12 @@ injected; the run must then end by itself within a bounded time, generated
 and then posted, every tenant billed exactly once, no half-written invoice,
 its figures right.
 
-A batch is caught at a fixed point, not by luck: a trigger of the test's
-copy (FAULT_POINT) makes each transaction wait, at its
-WRITTEN_BEFORE_CAUGHT + 1st row written to ``account_move``, for an
-advisory lock the test holds from before the batches are queued until the
-fault is injected.  Posting a batch takes a tenth of a second: polled for,
-it was missed or ended between being seen and the fault whenever the
-machine was busy.
+A batch is caught at a fixed point, not by luck (odoo_processes'
+FaultPoint): each transaction writing invoices waits, half-way through a
+batch's rows of ``account_move``, while the test holds the point -- from
+before the batches are queued until the fault is injected.  Posting a
+batch takes a tenth of a second: polled for, it was missed, or it ended
+between being seen and the fault, whenever the machine was busy.
 
 - worker killed: SIGKILL of the worker process running the batch
   (queue_job's ``worker_pid``), then the whole server killed and started
@@ -29,15 +28,13 @@ machine was busy.
   created, ``-m immediate`` (a crash, recovery at start) while they are
   posted; the Odoo server keeps running and must recover on its own."""
 
-import contextlib
-import functools
 import os
 import time
 import unittest
 
-import psycopg2
 from odoo_processes import (
     BILLING_RUN_SETUP,
+    FaultPoint,
     OdooServerCase,
     PrivateCluster,
     wait_until,
@@ -50,53 +47,8 @@ CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
 PG_PORT = int(os.environ.get("PROPERTY_FAULTS_PG_PORT", 55411))
 
-# the batches wait, half-way through their invoices, while the test holds
-# this advisory lock (the trigger's shared lock against the test's own)
+# the advisory lock of the batches' fault point (FaultPoint)
 FAULT_POINT_LOCK = 55411
-WRITTEN_BEFORE_CAUGHT = BATCH // 2
-FAULT_POINT = f"""
-CREATE FUNCTION property_test_fault_point() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    written integer := coalesce(nullif(
-        current_setting('property_test.moves_written', true), ''), '0'
-    )::integer + 1;
-BEGIN
-    PERFORM set_config('property_test.moves_written', written::text, true);
-    IF written = {WRITTEN_BEFORE_CAUGHT + 1} THEN
-        PERFORM pg_advisory_xact_lock_shared({FAULT_POINT_LOCK});
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER property_test_fault_point
-    BEFORE INSERT OR UPDATE ON account_move
-    FOR EACH ROW EXECUTE FUNCTION property_test_fault_point();
-"""
-
-# a batch job of a run caught writing invoices: ``(uuid, id, worker_pid)``
-# of one of the run's started jobs of that method when every one of them is
-# writing -- as many job transactions (holding their queue_job_lock row)
-# hold a write lock on account_move; queue_job stores the worker's pid
-THE_BATCHES_WRITING = """
-WITH started AS (
-    SELECT uuid, id, worker_pid FROM queue_job
-     WHERE state = 'started' AND property_billing_run_id = %s
-       AND method_name = %s AND worker_pid IS NOT NULL
-), writing AS (
-    SELECT DISTINCT job_lock.pid
-      FROM pg_locks job_lock
-      JOIN pg_locks move_lock ON move_lock.pid = job_lock.pid
-     WHERE job_lock.database = (
-               SELECT oid FROM pg_database WHERE datname = current_database())
-       AND move_lock.database = job_lock.database
-       AND job_lock.relation = 'queue_job_lock'::regclass AND job_lock.granted
-       AND move_lock.relation = 'account_move'::regclass AND move_lock.granted
-       AND move_lock.mode = 'RowExclusiveLock'
-)
-SELECT uuid, id, worker_pid FROM started
- WHERE (SELECT count(*) FROM writing) >= (SELECT count(*) FROM started)
- ORDER BY id LIMIT 1
-"""
 
 
 class TestBillingRunSurvivesFaults(OdooServerCase):
@@ -105,36 +57,23 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
     # ------------------------------------------------------------------
     # the run, its faults and what must hold after them
     # ------------------------------------------------------------------
-    def _hold_batches(self, db):
-        """A session holding the fault point's lock: from now on every
-        batch waits half-way through its invoices, uncommitted, until
-        :meth:`_release` (or the session's end)."""
-        holder = db.connect()
-        holder.autocommit = True
-        with holder.cursor() as cr:
-            cr.execute("SELECT pg_advisory_lock(%s)", [FAULT_POINT_LOCK])
-        return holder
-
-    def _release(self, holder):
-        """End the holding session (again, or after PostgreSQL restarted
-        and ended it: nothing)."""
-        with contextlib.suppress(psycopg2.Error):
-            holder.close()
-
-    def _catch_batch_writing(self, db, run_id, method, server):
+    def _catch_batch_writing(self, point, run_id, method, server):
         """``(job uuid, job id, worker pid)`` of a batch job of the run
-        caught in the middle of writing invoices."""
+        caught in the middle of writing invoices (held at the point)."""
 
-        def writing():
-            self._assert_no_failed_job(db, run_id, server)
-            return db.query(THE_BATCHES_WRITING, [run_id, method])
+        def caught():
+            self._assert_no_failed_job(point.db, run_id, server)
+            return point.held_job(
+                "job.property_billing_run_id = %s AND job.method_name = %s",
+                [run_id, method],
+            )
 
         return wait_until(
-            writing,
+            caught,
             CATCH_TIMEOUT,
-            0.05,
+            0.1,
             lambda: server.log_tail(f"no {method} job caught writing invoices"),
-        )[0]
+        )
 
     def _assert_no_failed_job(self, db, run_id, server):
         """A failed batch leaves its run waiting for a user: never."""
@@ -289,15 +228,16 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         injected when a batch of each phase is caught writing invoices and
         returns the server to wait on; ``release()`` lets the batches held
         at the fault point go on (done after the fault if it did not)."""
-        db.query(FAULT_POINT + "SELECT 1")
-        holder = self._hold_batches(db)
+        point = FaultPoint(db, "account_move", BATCH // 2, FAULT_POINT_LOCK)
+        point.install().hold()
+        self.addCleanup(point.release)
         started = db.run_script(BILLING_RUN_SETUP, PAYERS, BATCH)
         run_id = started["run"]
         self.assertEqual(started["state"], "generating", "the batches are queued")
 
-        job = self._catch_batch_writing(db, run_id, "_job_bill_batch", server)
-        server = fault(job, "generate", functools.partial(self._release, holder))
-        self._release(holder)
+        job = self._catch_batch_writing(point, run_id, "_job_bill_batch", server)
+        server = fault(job, "generate", point.release)
+        point.release()
         elapsed = self._wait_state(db, run_id, "generated", server)
         print(f"generated {elapsed:.0f}s after the fault")
         self._assert_rerun(db, job[0])
@@ -305,11 +245,11 @@ class TestBillingRunSurvivesFaults(OdooServerCase):
         self._assert_figures(server, run_id, "generated")
         self._assert_closing_messages(db, run_id, posted=False)
 
-        holder = self._hold_batches(db)
+        point.hold()
         server.rpc("property.billing.run", "action_post", [run_id])
-        job = self._catch_batch_writing(db, run_id, "_job_post_batch", server)
-        server = fault(job, "post", functools.partial(self._release, holder))
-        self._release(holder)
+        job = self._catch_batch_writing(point, run_id, "_job_post_batch", server)
+        server = fault(job, "post", point.release)
+        point.release()
         elapsed = self._wait_state(db, run_id, "posted", server)
         print(f"posted {elapsed:.0f}s after the fault")
         self._assert_rerun(db, job[0])

@@ -7,17 +7,21 @@ paid exactly once, nothing is lost, the import closes by itself.
 Real processes, as production runs them (tests/odoo_processes.py, as
 tests/test_faults_billing.py): an Odoo server with prefork workers and
 queue_job's runner, on a copy of a scratch database where
-``property_billing`` is installed."""
+``property_billing`` is installed.  The batch is caught at a fixed point
+(odoo_processes' FaultPoint): half-way through its reconciliations, held
+until its worker is killed."""
 
 import time
 
-from odoo_processes import OdooServerCase, wait_until
+from odoo_processes import FaultPoint, OdooServerCase, wait_until
 
 PAYMENTS = 90
 BATCH = 30
 IMPORT_TIMEOUT = 240
 CATCH_TIMEOUT = 180
 CHANNELS = "root:2,root.property_billing:2"
+# the advisory lock of the batches' fault point
+FAULT_POINT_LOCK = 55412
 
 # A script run in the database (ARGS: payments, batch size): PAYMENTS posted
 # invoices of as many customers and the import of a bank file paying each by
@@ -67,31 +71,6 @@ with registry.cursor() as cr:
                       "moves": moves.ids}))
 """
 
-# a batch of the import caught reconciling: ``(uuid, id, worker_pid)`` of
-# one of its started batches when every one of them is reconciling -- as
-# many job transactions (holding their queue_job_lock row) hold a write lock
-# on account_partial_reconcile (as tests/test_faults_billing.py does)
-BATCH_RECONCILING = """
-WITH started AS (
-    SELECT uuid, id, worker_pid FROM queue_job
-     WHERE state = 'started' AND property_payment_import_id = %s
-       AND method_name = '_job_match_batch' AND worker_pid IS NOT NULL
-), reconciling AS (
-    SELECT DISTINCT job_lock.pid
-      FROM pg_locks job_lock
-      JOIN pg_locks rec_lock ON rec_lock.pid = job_lock.pid
-     WHERE job_lock.database = (
-               SELECT oid FROM pg_database WHERE datname = current_database())
-       AND rec_lock.database = job_lock.database
-       AND job_lock.relation = 'queue_job_lock'::regclass AND job_lock.granted
-       AND rec_lock.relation = 'account_partial_reconcile'::regclass
-       AND rec_lock.granted AND rec_lock.mode = 'RowExclusiveLock'
-)
-SELECT uuid, id, worker_pid FROM started
- WHERE (SELECT count(*) FROM reconciling) >= (SELECT count(*) FROM started)
- ORDER BY id LIMIT 1
-"""
-
 
 class TestPaymentImportSurvivesFaults(OdooServerCase):
     PREFIX = "test_faults_pay"
@@ -108,6 +87,11 @@ class TestPaymentImportSurvivesFaults(OdooServerCase):
         data = db.run_script(SETUP, PAYMENTS, BATCH)
         import_id = data["import"]
         server = self.server(db, "server-0", channels=CHANNELS)
+        point = FaultPoint(
+            db, "account_partial_reconcile", BATCH // 2, FAULT_POINT_LOCK
+        )
+        point.install().hold()
+        self.addCleanup(point.release)
         # the Import button: the lines stored, the batches queued
         server.rpc("property.payment.import", "action_import", [import_id])
         [[state]] = db.query(
@@ -115,13 +99,21 @@ class TestPaymentImportSurvivesFaults(OdooServerCase):
         )
         self.assertEqual(state, "matching")
 
+        # a batch caught reconciling (held at the point; another may wait
+        # for it, both paying through the same bank journal)
         job = wait_until(
-            lambda: db.query(BATCH_RECONCILING, [import_id]),
+            lambda: point.held_job(
+                "job.property_payment_import_id = %s"
+                " AND job.method_name = '_job_match_batch'",
+                [import_id],
+            ),
             CATCH_TIMEOUT,
-            0.05,
+            0.1,
             lambda: server.log_tail("no batch caught reconciling"),
-        )[0]
-        server = self.crash_in_job(db, server, job, "server-1", channels=CHANNELS)
+        )
+        server = self.crash_in_job(
+            db, server, job, "server-1", killed=point.release, channels=CHANNELS
+        )
         started = time.monotonic()
 
         def closed():
