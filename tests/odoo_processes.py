@@ -1,8 +1,9 @@
 """Real processes for the suite-level tests that need them: a scratch
 database with modules installed by ``odoo``, an Odoo server started as
 production runs it (prefork workers and OCA queue_job's job runner), a
-private PostgreSQL cluster that a test may restart, and a billing run large
-enough to be processed in queued batches.  OdooServerCase is the test class
+private PostgreSQL cluster that a test may restart, a billing run large
+enough to be processed in queued batches, and a FaultPoint where a batch
+waits, half-written, for the test to inject its fault.  OdooServerCase is the test class
 of those tests: a template database installed once per session, copies of
 it, servers on them.
 
