@@ -21,47 +21,31 @@ The scenarios (issue 16, "Concurrency"):
   of one fee and period, every billed key on a live bill.
 
 A transaction of the test database is invisible to another process, so the
-test works on a scratch database of its own, created, filled and dropped
-here (as tests/test_billing_queue_job.py does)."""
+test works on a copy of a scratch database where the modules are installed
+once per session, filled here, and a server on it (OdooServerCase of
+tests/odoo_processes.py, as the fault tests)."""
 
 import http.cookiejar
 import json
-import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import unittest
 import urllib.parse
 import urllib.request
-import uuid
-from pathlib import Path
 
-import psycopg2
-from odoo_processes import addons_path, db_args, free_port, odoo_command
+from odoo_processes import OdooServer, OdooServerCase
 
-INSTALL_TIMEOUT = 1500
 REQUEST_TIMEOUT = 120
-MODULES = "property_billing,property_helpdesk,payment_demo"
 PASSWORD = "Concurrency-2026"
 
-# Run in the scratch database by a separate Python (argv: Odoo's options):
-# the people, a site with its tenants and their March bills, a meter, the
-# service desk's department; prints the ids as JSON.
+# Run in the scratch database (odoo_processes' Database.run_script; ARGS:
+# the people's password): the people, a site with its tenants and their
+# March bills, a meter, the service desk's department; prints the ids as
+# JSON.
 SETUP = """
-import json, sys
 from datetime import date
-import odoo
-from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
 
-password = sys.argv[1]
-odoo.tools.config.parse_config(sys.argv[2:], setup_logging=False)
-registry = Registry(odoo.tools.config["db_name"])
+password = ARGS[0]
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     company = env.company
@@ -276,42 +260,27 @@ def at_once(*calls):
     return results
 
 
-class TestConcurrency(unittest.TestCase):
+class TestConcurrency(OdooServerCase):
+    MODULES = ("property_billing", "property_helpdesk", "payment_demo")
+    PREFIX = "test_cc"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.odoo = odoo_command()
-        if not cls.odoo:
-            if os.environ.get("CI"):
-                raise AssertionError("Odoo cannot be started (odoo-bin)")
-            raise unittest.SkipTest("Odoo cannot be started (odoo-bin)")
         cls.started = time.monotonic()
-        cls.db = f"test_cc_{uuid.uuid4().hex[:10]}"
-        cls.tmp = Path(tempfile.mkdtemp(prefix="property_cc_"))
-        cls.args = [f"--addons-path={addons_path()}", f"--database={cls.db}"]
-        cls.args += [*db_args(), f"--data-dir={cls.tmp / 'data'}"]
-        # a prepared database (development: the same modules installed) to
-        # copy instead of installing them again
-        template = os.environ.get("PROPERTY_CONCURRENCY_TEMPLATE")
-        createdb = ["createdb", cls.db] + (["-T", template] if template else [])
-        subprocess.run(createdb, check=True)
-        cls.addClassCleanup(cls._drop)
-        if template:
-            cls._odoo("-u", "property_tenant,property_billing,property_helpdesk")
-        else:
-            cls._odoo("-i", MODULES, "--without-demo=all")
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP, PASSWORD, *cls.args],
-            cwd=cls.tmp, capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
-        if setup.returncode:
-            raise AssertionError(f"setup failed:\n{setup.stderr[-3000:]}")
-        cls.ids = json.loads(setup.stdout.strip().splitlines()[-1])
-        cls._start_server()
+        cls.database = cls.copy_template(cls.addClassCleanup)
+        cls.db = cls.database.name
+        cls.ids = cls.database.run_script(SETUP, PASSWORD)
+        cls.odoo_server = OdooServer(
+            cls.odoo, cls.database, cls.tmp / "server.log", channels="root:1"
+        )
+        cls.addClassCleanup(cls.odoo_server.stop)
+        cls.odoo_server.start(timeout=120)
+        cls.base = f"http://127.0.0.1:{cls.odoo_server.port}"
 
     @classmethod
     def tearDownClass(cls):
-        log = (cls.tmp / "server.log").read_text(encoding="utf-8", errors="replace")
+        log = cls.odoo_server.log.read_text(encoding="utf-8", errors="replace")
         print(  # noqa: T201  the runtime and the replays, for the report
             f"\nconcurrency scenarios: {time.monotonic() - cls.started:.0f} s,"
             f" {log.count('tries left, try again')} requests replayed"
@@ -319,80 +288,8 @@ class TestConcurrency(unittest.TestCase):
         )
         super().tearDownClass()
 
-    @classmethod
-    def _odoo(cls, *args):
-        log = cls.tmp / "install.log"
-        with open(log, "w", encoding="utf-8") as out:
-            proc = subprocess.run(
-                [*cls.odoo, *cls.args, "--log-level=warn", "--stop-after-init",
-                 "--no-http", *args],
-                cwd=cls.tmp, stdout=out, stderr=subprocess.STDOUT,
-                timeout=INSTALL_TIMEOUT, check=False,
-            )  # fmt: skip
-        if proc.returncode:
-            raise AssertionError(f"odoo {args} failed:\n{log.read_text()[-3000:]}")
-
-    @classmethod
-    def _drop(cls):
-        env = os.environ | {"PGOPTIONS": "-c client_min_messages=warning"}
-        subprocess.run(
-            ["dropdb", "--if-exists", "--force", cls.db], check=False, env=env
-        )
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    @classmethod
-    def _start_server(cls):
-        port = free_port()
-        log = open(cls.tmp / "server.log", "w", encoding="utf-8")  # noqa: SIM115
-        cls.addClassCleanup(log.close)
-        server = subprocess.Popen(  # noqa: S603
-            [
-                *cls.odoo, *cls.args, f"--db-filter=^{cls.db}$",
-                "--workers=2", "--max-cron-threads=0",
-                "--load=base,web,queue_job", "--http-interface=127.0.0.1",
-                f"--http-port={port}", f"--gevent-port={free_port()}",
-                "--log-level=info",
-            ],
-            cwd=cls.tmp, stdout=log, stderr=subprocess.STDOUT,
-            env=os.environ | {"ODOO_QUEUE_JOB_CHANNELS": "root:1"},
-            start_new_session=True,
-        )  # fmt: skip
-        cls.addClassCleanup(cls._stop_server, server)
-        cls.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise AssertionError(cls._server_log("the server stopped"))
-            try:
-                with urllib.request.urlopen(cls.base + "/web/health", timeout=5):  # noqa: S310
-                    return
-            except OSError:
-                time.sleep(1)
-        raise AssertionError(cls._server_log("the server did not answer"))
-
-    @classmethod
-    def _stop_server(cls, server):
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=30)
-
-    @classmethod
-    def _server_log(cls, message):
-        text = (cls.tmp / "server.log").read_text(encoding="utf-8", errors="replace")
-        return f"{message}; server log:\n{text[-4000:]}"
-
     def _query(self, sql, params=()):
-        conn = psycopg2.connect(dbname=self.db)
-        try:
-            with conn, conn.cursor() as cr:
-                cr.execute(sql, params)
-                return cr.fetchall()
-        finally:
-            conn.close()
+        return self.database.query(sql, params)
 
     def _client(self, login=None):
         client = Client(self.base, self.db)
