@@ -3,9 +3,9 @@ database with modules installed by ``odoo``, an Odoo server started as
 production runs it (prefork workers and OCA queue_job's job runner), a
 private PostgreSQL cluster that a test may restart, a billing run large
 enough to be processed in queued batches, and a FaultPoint where a batch
-waits, half-written, for the test to inject its fault.  OdooServerCase is the test class
-of those tests: a template database installed once per session, copies of
-it, servers on them.
+waits, half-written, for the test to inject its fault.  OdooServerCase is
+the test class of those tests: a template database installed once per
+session, copies of it, servers on them.
 
 Every wait is bounded; what is started is stopped by the caller's cleanups
 (process groups killed, databases dropped, temporary directories removed).
